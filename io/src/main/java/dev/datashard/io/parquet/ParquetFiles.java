@@ -1,0 +1,154 @@
+package dev.datashard.io.parquet;
+
+import dev.datashard.io.StorageException;
+import dev.datashard.io.StorageException.Kind;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.apache.arrow.dataset.file.DatasetFileWriter;
+import org.apache.arrow.dataset.file.FileFormat;
+import org.apache.arrow.dataset.file.FileSystemDatasetFactory;
+import org.apache.arrow.dataset.jni.NativeMemoryPool;
+import org.apache.arrow.dataset.scanner.ScanOptions;
+import org.apache.arrow.dataset.scanner.Scanner;
+import org.apache.arrow.dataset.source.Dataset;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * Parquet through Arrow's native dataset module: Arrow buffers go to and from Parquet without a
+ * row-by-row copy in Java. Field ids travel as the {@code PARQUET:field_id} metadata of Arrow
+ * fields.
+ */
+public final class ParquetFiles {
+  /** Arrow field metadata key the Parquet writer turns into a Parquet field id, and back. */
+  public static final String FIELD_ID_KEY = "PARQUET:field_id";
+
+  private static final String FILE_NAME = "part-{i}.parquet";
+
+  private ParquetFiles() {}
+
+  /**
+   * Writes every batch of {@code batches} into one new Parquet file inside the empty directory
+   * {@code directory} and returns its path, or empty when the batches held no rows.
+   */
+  public static Optional<Path> write(BufferAllocator allocator, ArrowReader batches, Path directory) {
+    // The native writer may replace what is in its target directory: it must be a fresh one.
+    DatasetFileWriter.write(allocator, batches, FileFormat.PARQUET, directory.toUri().toString(),
+        new String[0], 1, FILE_NAME);
+    try (Stream<Path> written = Files.list(directory)) {
+      List<Path> files = written.filter(p -> p.getFileName().toString().endsWith(".parquet")).toList();
+      if (files.size() > 1) {
+        throw new IllegalStateException("the Parquet writer split one append into " + files.size()
+            + " files in " + directory);
+      }
+      return files.stream().findFirst();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Opens a scan over Parquet files; the returned reader owns every native resource and must be
+   * closed.
+   *
+   * @param columns the columns to read, in order, or empty for all
+   */
+  public static ArrowReader scan(BufferAllocator allocator, List<Path> files,
+      Optional<List<String>> columns, long batchSize) {
+    String[] uris = files.stream().map(f -> f.toUri().toString()).toArray(String[]::new);
+    FileSystemDatasetFactory factory = null;
+    Dataset dataset = null;
+    Scanner scanner = null;
+    try {
+      factory = new FileSystemDatasetFactory(allocator, NativeMemoryPool.getDefault(),
+          FileFormat.PARQUET, uris);
+      dataset = factory.finish();
+      ScanOptions options = new ScanOptions(batchSize, columns.map(c -> c.toArray(String[]::new)));
+      scanner = dataset.newScan(options);
+      return new OwningReader(allocator, scanner.scanBatches(), scanner, dataset, factory);
+    } catch (RuntimeException e) {
+      closeAll(e, scanner, dataset, factory);
+      throw new StorageException(Kind.IO, "cannot read Parquet " + String.join(", ", uris)
+          + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The Arrow schema stored in one Parquet file. */
+  public static Schema schemaOf(BufferAllocator allocator, Path file) {
+    try (FileSystemDatasetFactory factory = new FileSystemDatasetFactory(allocator,
+        NativeMemoryPool.getDefault(), FileFormat.PARQUET, file.toUri().toString())) {
+      return factory.inspect();
+    } catch (RuntimeException e) {
+      throw new StorageException(Kind.IO, "cannot read Parquet " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void closeAll(Throwable primary, AutoCloseable... resources) {
+    for (AutoCloseable resource : resources) {
+      if (resource != null) {
+        try {
+          resource.close();
+        } catch (Exception e) {
+          primary.addSuppressed(e);
+        }
+      }
+    }
+  }
+
+  /** Delegates to the native scanner's reader and closes the scanner, dataset and factory with it. */
+  private static final class OwningReader extends ArrowReader {
+    private final ArrowReader delegate;
+    private final AutoCloseable[] owned;
+
+    OwningReader(BufferAllocator allocator, ArrowReader delegate, AutoCloseable... owned) {
+      super(allocator);
+      this.delegate = delegate;
+      this.owned = owned;
+    }
+
+    @Override
+    public org.apache.arrow.vector.VectorSchemaRoot getVectorSchemaRoot() throws IOException {
+      return delegate.getVectorSchemaRoot();
+    }
+
+    @Override
+    public boolean loadNextBatch() throws IOException {
+      return delegate.loadNextBatch();
+    }
+
+    @Override
+    public long bytesRead() {
+      return delegate.bytesRead();
+    }
+
+    @Override
+    protected Schema readSchema() throws IOException {
+      return delegate.getVectorSchemaRoot().getSchema();
+    }
+
+    @Override
+    public void close() throws IOException {
+      closeReadSource();
+    }
+
+    @Override
+    protected void closeReadSource() throws IOException {
+      RuntimeException failure = new RuntimeException("closing a Parquet scan failed");
+      try {
+        delegate.close();
+      } catch (IOException | RuntimeException e) {
+        failure.addSuppressed(e);
+      }
+      closeAll(failure, owned);
+      if (failure.getSuppressed().length > 0) {
+        throw failure;
+      }
+    }
+  }
+}
