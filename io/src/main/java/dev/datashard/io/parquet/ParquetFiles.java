@@ -57,9 +57,10 @@ public final class ParquetFiles {
    * Opens a scan over Parquet files; the returned reader owns every native resource and must be
    * closed.
    *
+   * @param expected the schema to read the files as: columns a file lacks read as nulls
    * @param columns the columns to read, in order, or empty for all
    */
-  public static ArrowReader scan(BufferAllocator allocator, List<Path> files,
+  public static ArrowReader scan(BufferAllocator allocator, List<Path> files, Schema expected,
       Optional<List<String>> columns, long batchSize) {
     String[] uris = files.stream().map(f -> f.toUri().toString()).toArray(String[]::new);
     FileSystemDatasetFactory factory = null;
@@ -68,7 +69,7 @@ public final class ParquetFiles {
     try {
       factory = new FileSystemDatasetFactory(allocator, NativeMemoryPool.getDefault(),
           FileFormat.PARQUET, uris);
-      dataset = factory.finish();
+      dataset = factory.finish(expected);
       ScanOptions options = new ScanOptions(batchSize, columns.map(c -> c.toArray(String[]::new)));
       scanner = dataset.newScan(options);
       return new OwningReader(allocator, scanner.scanBatches(), scanner, dataset, factory);

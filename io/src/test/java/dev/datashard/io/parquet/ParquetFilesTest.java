@@ -56,7 +56,7 @@ class ParquetFilesTest {
         assertThat(stored.getFields().get(0).getMetadata()).containsEntry(ParquetFiles.FIELD_ID_KEY, "1");
         assertThat(stored.getFields().get(1).getMetadata()).containsEntry(ParquetFiles.FIELD_ID_KEY, "2");
         long sum = 0;
-        try (ArrowReader scan = ParquetFiles.scan(allocator, List.of(file.get()),
+        try (ArrowReader scan = ParquetFiles.scan(allocator, List.of(file.get()), schema,
             Optional.of(List.of("id")), 1024)) {
           while (scan.loadNextBatch()) {
             VectorSchemaRoot batch = scan.getVectorSchemaRoot();

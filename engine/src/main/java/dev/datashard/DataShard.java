@@ -1,0 +1,117 @@
+package dev.datashard;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.datashard.commit.TableOperations;
+import dev.datashard.io.Storage;
+import dev.datashard.io.StorageConfig;
+import dev.datashard.io.StoredObject;
+import dev.datashard.metadata.Json;
+import dev.datashard.metadata.TableMetadata;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+
+/**
+ * The entry point: tables in one store. No catalog service: a table is its location, and its
+ * metadata tree is all there is.
+ *
+ * <pre>{@code
+ * try (DataShard shard = DataShard.fromEnvironment()) {
+ *   Table events = shard.createTable("events", schema);
+ *   events.appendRecords(List.of(Map.of("user_id", 1L, "event", "login")));
+ * }
+ * }</pre>
+ */
+public final class DataShard implements AutoCloseable {
+  private final Storage storage;
+  private final BufferAllocator allocator;
+  private final boolean ownsAllocator;
+
+  private DataShard(Storage storage, BufferAllocator allocator, boolean ownsAllocator) {
+    this.storage = requireNonNull(storage, "storage");
+    this.allocator = requireNonNull(allocator, "allocator");
+    this.ownsAllocator = ownsAllocator;
+  }
+
+  /** Tables in the store the {@code DATASHARD_*} environment variables name (local disk by default). */
+  public static DataShard fromEnvironment() {
+    return open(StorageConfig.fromEnvironment());
+  }
+
+  public static DataShard open(StorageConfig config) {
+    return new DataShard(config.open(), new RootAllocator(), true);
+  }
+
+  /**
+   * Tables in {@code config}'s store; Arrow memory of writes and scans comes from {@code allocator},
+   * which the caller keeps owning.
+   */
+  public static DataShard open(StorageConfig config, BufferAllocator allocator) {
+    return new DataShard(config.open(), allocator, false);
+  }
+
+  public Storage storage() {
+    return storage;
+  }
+
+  public BufferAllocator allocator() {
+    return allocator;
+  }
+
+  public Table createTable(String name, Schema schema) {
+    return createTable(name, schema, Map.of());
+  }
+
+  /** Creates an empty unpartitioned table; {@link TableExistsException} when one exists there. */
+  public Table createTable(String name, Schema schema, Map<String, String> properties) {
+    requireNonNull(schema, "schema");
+    String location = storage.tableLocation(name);
+    TableOperations ops = new TableOperations(storage, location);
+    JsonNode specs = Json.parse("[{\"spec-id\": 0, \"fields\": []}]", "partition specs");
+    JsonNode orders = Json.parse("[{\"order-id\": 0, \"fields\": []}]", "sort orders");
+    TableMetadata metadata = new TableMetadata(2, UUID.randomUUID().toString(), location, 0,
+        System.currentTimeMillis(), schema.highestFieldId(), List.of(schema), schema.schemaId(),
+        specs, 0, 999, orders, 0, properties, null, List.of(), List.of(), List.of(), Map.of());
+    if (!ops.create(metadata)) {
+      throw new TableExistsException(location);
+    }
+    return new Table(name, ops, allocator);
+  }
+
+  /** Loads the newest version of a table; {@link NoSuchTableException} when there is none. */
+  public Table loadTable(String name) {
+    TableOperations ops = new TableOperations(storage, storage.tableLocation(name));
+    ops.refresh();
+    return new Table(name, ops, allocator);
+  }
+
+  public boolean tableExists(String name) {
+    return new TableOperations(storage, storage.tableLocation(name)).exists();
+  }
+
+  /** Deletes a table with all its data and metadata; false when there was none. */
+  public boolean dropTable(String name) {
+    String location = storage.tableLocation(name);
+    if (!tableExists(name)) {
+      return false;
+    }
+    // Metadata first, so a reader never finds a table whose data is half gone.
+    List<StoredObject> metadata = storage.list(location + "/metadata/");
+    metadata.stream().filter(o -> o.location().endsWith(".metadata.json")
+        || o.location().endsWith("version-hint.text")).forEach(o -> storage.delete(o.location()));
+    storage.list(location + "/").forEach(o -> storage.delete(o.location()));
+    return true;
+  }
+
+  @Override
+  public void close() {
+    storage.close();
+    if (ownsAllocator) {
+      allocator.close();
+    }
+  }
+}

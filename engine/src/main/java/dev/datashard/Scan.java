@@ -1,0 +1,275 @@
+package dev.datashard;
+
+import dev.datashard.arrow.ArrowSchemas;
+import dev.datashard.arrow.ArrowValues;
+import dev.datashard.commit.TableOperations;
+import dev.datashard.io.LocalFile;
+import dev.datashard.io.StorageException;
+import dev.datashard.io.parquet.ParquetFiles;
+import dev.datashard.metadata.DataFile;
+import dev.datashard.metadata.ManifestEntry;
+import dev.datashard.metadata.ManifestFile;
+import dev.datashard.metadata.Manifests;
+import dev.datashard.metadata.TableMetadata;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowReader;
+
+/**
+ * A read of one snapshot (the current one unless chosen), optionally of some columns only.
+ * {@link #arrowReader()} streams Arrow batches straight from Parquet; the caller closes it.
+ */
+public final class Scan {
+  private final Table table;
+  private List<String> columns;
+  private Long snapshotId;
+  private Long asOfMillis;
+  private long batchSize = 64 * 1024;
+  private BufferAllocator allocator;
+
+  Scan(Table table) {
+    this.table = table;
+    this.allocator = table.allocator();
+  }
+
+  /** Reads only these columns, in this order. */
+  public Scan select(String... names) {
+    return select(List.of(names));
+  }
+
+  public Scan select(List<String> names) {
+    table.schema().select(names);
+    this.columns = List.copyOf(names);
+    return this;
+  }
+
+  public Scan useSnapshot(long id) {
+    this.snapshotId = id;
+    this.asOfMillis = null;
+    return this;
+  }
+
+  /** Reads the snapshot that was current at this time. */
+  public Scan asOfTime(long timestampMillis) {
+    this.asOfMillis = timestampMillis;
+    this.snapshotId = null;
+    return this;
+  }
+
+  public Scan batchSize(long rows) {
+    if (rows < 1) {
+      throw new IllegalArgumentException("batch size must be positive, not " + rows);
+    }
+    this.batchSize = rows;
+    return this;
+  }
+
+  /** Allocates the scan's batches from this allocator instead of the table's. */
+  public Scan allocator(BufferAllocator allocator) {
+    this.allocator = allocator;
+    return this;
+  }
+
+  /** The snapshot this scan reads, or empty for a table without data. */
+  public Optional<Snapshot> snapshot() {
+    TableMetadata metadata = table.metadata();
+    if (snapshotId != null) {
+      return Optional.of(metadata.snapshot(snapshotId).orElseThrow(() -> new DataShardException(
+          "table " + table.location() + " has no snapshot " + snapshotId)));
+    }
+    if (asOfMillis != null) {
+      return Optional.of(table.snapshotAsOf(asOfMillis).orElseThrow(() -> new DataShardException(
+          "table " + table.location() + " had no snapshot at " + java.time.Instant.ofEpochMilli(asOfMillis))));
+    }
+    return metadata.currentSnapshot();
+  }
+
+  /** The schema of the batches: the snapshot's schema, projected. */
+  public Schema schema() {
+    Schema schema = snapshot().flatMap(s -> Optional.ofNullable(s.schemaId()))
+        .flatMap(id -> table.metadata().schema(id)).orElse(table.schema());
+    return columns == null ? schema : schema.select(columns);
+  }
+
+  /** The live data files of the snapshot. */
+  public List<DataFile> files() {
+    Optional<Snapshot> snapshot = snapshot();
+    if (snapshot.isEmpty()) {
+      return List.of();
+    }
+    TableOperations ops = table.operations();
+    List<ManifestFile> manifests = ops.manifests(snapshot.get());
+    for (ManifestFile manifest : manifests) {
+      if (manifest.content() == ManifestFile.Content.DELETES) {
+        throw new DataShardException("snapshot " + snapshot.get().snapshotId() + " of "
+            + table.location() + " has delete files (" + manifest.path() + "), which DataShard "
+            + "cannot apply yet; reading it would return deleted rows");
+      }
+    }
+    List<CompletableFuture<byte[]>> reads = manifests.stream().map(m -> ops.readAsync(m.path())).toList();
+    List<DataFile> files = new ArrayList<>();
+    for (int i = 0; i < manifests.size(); i++) {
+      String path = manifests.get(i).path();
+      byte[] content;
+      try {
+        content = StorageException.join(reads.get(i));
+      } catch (StorageException e) {
+        throw e.kind() == StorageException.Kind.NOT_FOUND
+            ? new dev.datashard.metadata.MalformedMetadataException(path, "the manifest is missing", e) : e;
+      }
+      for (ManifestEntry entry : Manifests.readManifest(content, path)) {
+        if (entry.isLive()) {
+          files.add(entry.file());
+        }
+      }
+    }
+    return files;
+  }
+
+  /** Rows in the snapshot, from metadata only. */
+  public long rowCount() {
+    Optional<Snapshot> snapshot = snapshot();
+    if (snapshot.isEmpty()) {
+      return 0;
+    }
+    Optional<Long> total = snapshot.get().totalRecords();
+    if (total.isPresent()) {
+      return total.get();
+    }
+    return table.operations().manifests(snapshot.get()).stream().mapToLong(ManifestFile::liveRows).sum();
+  }
+
+  /** Streams the snapshot's rows as Arrow batches; the caller must close the reader. */
+  public ArrowReader arrowReader() {
+    Schema schema = schema();
+    org.apache.arrow.vector.types.pojo.Schema arrowSchema = ArrowSchemas.toArrow(schema);
+    List<DataFile> files = files();
+    if (files.isEmpty()) {
+      return new EmptyReader(allocator, arrowSchema);
+    }
+    List<CompletableFuture<LocalFile>> fetches = files.stream()
+        .map(f -> table.operations().storage().fetch(f.location())).toList();
+    List<LocalFile> local = new ArrayList<>();
+    try {
+      for (int i = 0; i < fetches.size(); i++) {
+        try {
+          local.add(StorageException.join(fetches.get(i)));
+        } catch (StorageException e) {
+          throw e.kind() == StorageException.Kind.NOT_FOUND ? new DataShardException("data file "
+              + files.get(i).location() + " of " + table.location() + " is missing", e) : e;
+        }
+      }
+      ArrowReader parquet = ParquetFiles.scan(allocator, local.stream().map(LocalFile::path).toList(),
+          ArrowSchemas.toArrow(table.schema()), Optional.of(schema.fields().stream().map(Field::name).toList()),
+          batchSize);
+      return new FileOwningReader(allocator, parquet, local);
+    } catch (RuntimeException e) {
+      fetches.forEach(f -> f.thenAccept(LocalFile::close));
+      throw e;
+    }
+  }
+
+  /** Every row as a map of column name to Java value (see {@link ArrowValues}); for small results. */
+  public List<Map<String, Object>> toRecords() {
+    Schema schema = schema();
+    List<Map<String, Object>> rows = new ArrayList<>();
+    try (ArrowReader reader = arrowReader()) {
+      while (reader.loadNextBatch()) {
+        VectorSchemaRoot batch = reader.getVectorSchemaRoot();
+        for (int row = 0; row < batch.getRowCount(); row++) {
+          Map<String, Object> record = new LinkedHashMap<>();
+          for (int c = 0; c < schema.fields().size(); c++) {
+            Field field = schema.fields().get(c);
+            record.put(field.name(), ArrowValues.get(batch.getVector(c), row, field.type()));
+          }
+          rows.add(record);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return rows;
+  }
+
+  /** A scan of nothing: the schema and no batches. */
+  private static final class EmptyReader extends ArrowReader {
+    private final org.apache.arrow.vector.types.pojo.Schema schema;
+
+    EmptyReader(BufferAllocator allocator, org.apache.arrow.vector.types.pojo.Schema schema) {
+      super(allocator);
+      this.schema = schema;
+    }
+
+    @Override
+    public boolean loadNextBatch() {
+      return false;
+    }
+
+    @Override
+    public long bytesRead() {
+      return 0;
+    }
+
+    @Override
+    protected void closeReadSource() {}
+
+    @Override
+    protected org.apache.arrow.vector.types.pojo.Schema readSchema() {
+      return schema;
+    }
+  }
+
+  /** Closes the downloaded copies of the scanned files with the Parquet reader. */
+  private static final class FileOwningReader extends ArrowReader {
+    private final ArrowReader delegate;
+    private final List<LocalFile> files;
+
+    FileOwningReader(BufferAllocator allocator, ArrowReader delegate, List<LocalFile> files) {
+      super(allocator);
+      this.delegate = delegate;
+      this.files = files;
+    }
+
+    @Override
+    public VectorSchemaRoot getVectorSchemaRoot() throws IOException {
+      return delegate.getVectorSchemaRoot();
+    }
+
+    @Override
+    public boolean loadNextBatch() throws IOException {
+      return delegate.loadNextBatch();
+    }
+
+    @Override
+    public long bytesRead() {
+      return delegate.bytesRead();
+    }
+
+    @Override
+    public void close() throws IOException {
+      closeReadSource();
+    }
+
+    @Override
+    protected void closeReadSource() throws IOException {
+      try {
+        delegate.close();
+      } finally {
+        files.forEach(LocalFile::close);
+      }
+    }
+
+    @Override
+    protected org.apache.arrow.vector.types.pojo.Schema readSchema() throws IOException {
+      return delegate.getVectorSchemaRoot().getSchema();
+    }
+  }
+}

@@ -1,0 +1,137 @@
+package dev.datashard;
+
+import dev.datashard.commit.TableOperations;
+import dev.datashard.metadata.TableMetadata;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowReader;
+
+/**
+ * A table: appends become snapshots, scans read any snapshot as Arrow batches. A {@code Table}
+ * caches the newest metadata it saw; {@link #refresh()} looks for newer versions. Thread-safe:
+ * several threads may append through one instance.
+ */
+public final class Table {
+  private final String name;
+  private final TableOperations ops;
+  private final BufferAllocator allocator;
+
+  Table(String name, TableOperations ops, BufferAllocator allocator) {
+    this.name = name;
+    this.ops = ops;
+    this.allocator = allocator;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** Absolute location ({@code file:///...} or {@code s3://...}). */
+  public String location() {
+    return ops.location();
+  }
+
+  /** The metadata file of the version this instance knows. */
+  public String metadataFile() {
+    return ops.current().file();
+  }
+
+  TableOperations operations() {
+    return ops;
+  }
+
+  BufferAllocator allocator() {
+    return allocator;
+  }
+
+  TableMetadata metadata() {
+    return ops.current().metadata();
+  }
+
+  public Schema schema() {
+    return metadata().schema();
+  }
+
+  public Map<String, String> properties() {
+    return metadata().properties();
+  }
+
+  /** Loads the newest version from the store. */
+  public Table refresh() {
+    ops.refresh();
+    return this;
+  }
+
+  public Optional<Snapshot> currentSnapshot() {
+    return metadata().currentSnapshot();
+  }
+
+  /** Every snapshot the metadata still holds, oldest first. */
+  public List<Snapshot> snapshots() {
+    return metadata().snapshots();
+  }
+
+  public Optional<Snapshot> snapshot(long snapshotId) {
+    return metadata().snapshot(snapshotId);
+  }
+
+  /** The snapshot that was current at {@code timestampMillis}, from the snapshot log. */
+  public Optional<Snapshot> snapshotAsOf(long timestampMillis) {
+    Long id = null;
+    for (TableMetadata.LogEntry entry : metadata().snapshotLog()) {
+      if (entry.timestampMillis() <= timestampMillis) {
+        id = entry.snapshotId();
+      }
+    }
+    return id == null ? Optional.empty() : snapshot(id);
+  }
+
+  /** Appends one Arrow batch as a new snapshot; empty (and no snapshot) when it has no rows. */
+  public Optional<Snapshot> append(VectorSchemaRoot batch) {
+    try (Transaction tx = newTransaction()) {
+      tx.append(batch);
+      return tx.commit();
+    }
+  }
+
+  /** Appends every batch of {@code batches} (the caller keeps owning the reader) as one snapshot. */
+  public Optional<Snapshot> append(ArrowReader batches) {
+    try (Transaction tx = newTransaction()) {
+      tx.append(batches);
+      return tx.commit();
+    }
+  }
+
+  /**
+   * Appends records (column name to value) as one snapshot. Values are checked against the
+   * schema and never silently converted: a fractional number for a long column is an error.
+   */
+  public Optional<Snapshot> appendRecords(List<? extends Map<String, ?>> records) {
+    try (Transaction tx = newTransaction()) {
+      tx.appendRecords(records);
+      return tx.commit();
+    }
+  }
+
+  /** Several appends committed as one snapshot, or none. */
+  public Transaction newTransaction() {
+    return new Transaction(this);
+  }
+
+  public Scan newScan() {
+    return new Scan(this);
+  }
+
+  /** Rows in the current snapshot, from metadata only. */
+  public long rowCount() {
+    return newScan().rowCount();
+  }
+
+  @Override
+  public String toString() {
+    return "Table[" + location() + "]";
+  }
+}

@@ -1,0 +1,7 @@
+package dev.datashard;
+
+public final class TableExistsException extends DataShardException {
+  public TableExistsException(String location) {
+    super("a table already exists at " + location);
+  }
+}

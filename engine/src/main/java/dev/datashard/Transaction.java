@@ -1,0 +1,93 @@
+package dev.datashard;
+
+import dev.datashard.commit.AppendCommit;
+import dev.datashard.commit.DataFileWriter;
+import dev.datashard.commit.PendingFile;
+import dev.datashard.arrow.RecordBatches;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowReader;
+
+/**
+ * Appends that become visible together, as one snapshot, at {@link #commit()}. Each append writes
+ * its data file immediately; closing without committing deletes them again (nothing was ever
+ * visible). Not thread-safe.
+ *
+ * <pre>{@code
+ * try (Transaction tx = table.newTransaction()) {
+ *   tx.append(batch1);
+ *   tx.appendRecords(records);
+ *   tx.commit();
+ * }
+ * }</pre>
+ */
+public final class Transaction implements AutoCloseable {
+  private final Table table;
+  private final Schema schema;
+  private final List<PendingFile> files = new ArrayList<>();
+  private boolean finished;
+
+  Transaction(Table table) {
+    this.table = table;
+    this.schema = table.schema();
+  }
+
+  public Transaction append(VectorSchemaRoot batch) {
+    try (ArrowReader reader = new SingleBatchReader(table.allocator(), batch)) {
+      return append(reader);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Streams every batch of {@code batches} into a new data file; the caller keeps owning the reader. */
+  public Transaction append(ArrowReader batches) {
+    checkOpen();
+    DataFileWriter.write(table.allocator(), table.operations().storage(), table.location(), schema,
+        batches).ifPresent(files::add);
+    return this;
+  }
+
+  public Transaction appendRecords(List<? extends Map<String, ?>> records) {
+    checkOpen();
+    if (records.isEmpty()) {
+      return this;
+    }
+    try (VectorSchemaRoot batch = RecordBatches.fromRecords(table.allocator(), schema, records)) {
+      return append(batch);
+    }
+  }
+
+  /** Publishes every append as one snapshot; empty when nothing was appended. */
+  public Optional<Snapshot> commit() {
+    checkOpen();
+    finished = true;
+    if (files.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new AppendCommit(table.operations(), schema, files).commit());
+  }
+
+  /** Abandons an uncommitted transaction, deleting the files it wrote. */
+  @Override
+  public void close() {
+    if (!finished) {
+      finished = true;
+      for (PendingFile file : files) {
+        file.upload().handle((ok, failure) -> {
+          table.operations().storage().delete(file.file().location());
+          return null;
+        });
+      }
+    }
+  }
+
+  private void checkOpen() {
+    if (finished) {
+      throw new IllegalStateException("this transaction is already committed or closed");
+    }
+  }
+}

@@ -1,0 +1,318 @@
+package dev.datashard.arrow;
+
+import dev.datashard.Field;
+import dev.datashard.Schema;
+import dev.datashard.Type;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.arrow.vector.BaseVariableWidthVector;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.DecimalVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.FixedSizeBinaryVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.TimeMicroVector;
+import org.apache.arrow.vector.TimeStampVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/**
+ * Collects a data file's Iceberg column metrics while its batches stream to the Parquet writer:
+ * value, null and NaN counts for every top-level column, and lower/upper bounds (strings and
+ * binary truncated to 16, as Iceberg's default metrics mode) for primitive ones.
+ */
+public final class ColumnStatistics {
+  private static final int TRUNCATE_LENGTH = 16;
+
+  private final Schema schema;
+  private final Map<Integer, Accumulator> columns = new HashMap<>();
+  private long rowCount;
+
+  public ColumnStatistics(Schema schema) {
+    this.schema = schema;
+    for (Field field : schema.fields()) {
+      columns.put(field.id(), new Accumulator(field.type()));
+    }
+  }
+
+  /** Adds one batch whose vectors are in the schema's column order. */
+  public void add(VectorSchemaRoot batch) {
+    int rows = batch.getRowCount();
+    rowCount += rows;
+    for (int c = 0; c < schema.fields().size(); c++) {
+      Field field = schema.fields().get(c);
+      columns.get(field.id()).add(batch.getVector(c), rows);
+    }
+  }
+
+  public long rowCount() {
+    return rowCount;
+  }
+
+  public Map<Integer, Long> valueCounts() {
+    Map<Integer, Long> counts = new HashMap<>();
+    columns.forEach((id, acc) -> {
+      if (acc.type.isPrimitive()) {
+        counts.put(id, rowCount);
+      }
+    });
+    return counts;
+  }
+
+  public Map<Integer, Long> nullCounts() {
+    Map<Integer, Long> counts = new HashMap<>();
+    columns.forEach((id, acc) -> {
+      if (acc.type.isPrimitive()) {
+        counts.put(id, acc.nulls);
+      }
+    });
+    return counts;
+  }
+
+  public Map<Integer, Long> nanCounts() {
+    Map<Integer, Long> counts = new HashMap<>();
+    columns.forEach((id, acc) -> {
+      if (acc.type == Type.Primitive.FLOAT || acc.type == Type.Primitive.DOUBLE) {
+        counts.put(id, acc.nans);
+      }
+    });
+    return counts;
+  }
+
+  public Map<Integer, byte[]> lowerBounds() {
+    Map<Integer, byte[]> bounds = new HashMap<>();
+    columns.forEach((id, acc) -> {
+      byte[] bound = acc.lowerBound();
+      if (bound != null) {
+        bounds.put(id, bound);
+      }
+    });
+    return bounds;
+  }
+
+  public Map<Integer, byte[]> upperBounds() {
+    Map<Integer, byte[]> bounds = new HashMap<>();
+    columns.forEach((id, acc) -> {
+      byte[] bound = acc.upperBound();
+      if (bound != null) {
+        bounds.put(id, bound);
+      }
+    });
+    return bounds;
+  }
+
+  /** Running min/max of one column, kept in the comparison domain of its type. */
+  private static final class Accumulator {
+    private final Type type;
+    private long nulls;
+    private long nans;
+    private boolean seen;
+    private long minLong;
+    private long maxLong;
+    private double minDouble;
+    private double maxDouble;
+    private BigDecimal minDecimal;
+    private BigDecimal maxDecimal;
+    private byte[] minBytes;
+    private byte[] maxBytes;
+
+    Accumulator(Type type) {
+      this.type = type;
+    }
+
+    void add(FieldVector vector, int rows) {
+      nulls += vector.getNullCount();
+      if (!type.isPrimitive() || type == Type.Primitive.UUID) {
+        // Nested values have no single bound; UUID ordering differs between Iceberg versions.
+        return;
+      }
+      if (vector instanceof BigIntVector v) {
+        for (int i = 0; i < rows; i++) {
+          if (!v.isNull(i)) {
+            acceptLong(v.get(i));
+          }
+        }
+      } else if (vector instanceof IntVector v) {
+        for (int i = 0; i < rows; i++) {
+          if (!v.isNull(i)) {
+            acceptLong(v.get(i));
+          }
+        }
+      } else if (vector instanceof DateDayVector v) {
+        for (int i = 0; i < rows; i++) {
+          if (!v.isNull(i)) {
+            acceptLong(v.get(i));
+          }
+        }
+      } else if (vector instanceof TimeMicroVector v) {
+        for (int i = 0; i < rows; i++) {
+          if (!v.isNull(i)) {
+            acceptLong(v.get(i));
+          }
+        }
+      } else if (vector instanceof TimeStampVector v) {
+        for (int i = 0; i < rows; i++) {
+          if (!v.isNull(i)) {
+            acceptLong(v.get(i));
+          }
+        }
+      } else if (vector instanceof BitVector v) {
+        for (int i = 0; i < rows; i++) {
+          if (!v.isNull(i)) {
+            acceptLong(v.get(i));
+          }
+        }
+      } else if (vector instanceof Float8Vector v) {
+        for (int i = 0; i < rows; i++) {
+          if (!v.isNull(i)) {
+            acceptDouble(v.get(i));
+          }
+        }
+      } else if (vector instanceof Float4Vector v) {
+        for (int i = 0; i < rows; i++) {
+          if (!v.isNull(i)) {
+            acceptDouble(v.get(i));
+          }
+        }
+      } else if (vector instanceof DecimalVector v) {
+        for (int i = 0; i < rows; i++) {
+          if (!v.isNull(i)) {
+            BigDecimal value = v.getObject(i);
+            minDecimal = minDecimal == null || value.compareTo(minDecimal) < 0 ? value : minDecimal;
+            maxDecimal = maxDecimal == null || value.compareTo(maxDecimal) > 0 ? value : maxDecimal;
+          }
+        }
+      } else if (vector instanceof BaseVariableWidthVector v) {
+        for (int i = 0; i < rows; i++) {
+          if (!v.isNull(i)) {
+            acceptBytes(v.get(i));
+          }
+        }
+      } else if (vector instanceof FixedSizeBinaryVector v) {
+        for (int i = 0; i < rows; i++) {
+          if (!v.isNull(i)) {
+            acceptBytes(v.get(i));
+          }
+        }
+      }
+    }
+
+    private void acceptLong(long value) {
+      if (!seen) {
+        minLong = value;
+        maxLong = value;
+        seen = true;
+      } else {
+        minLong = Math.min(minLong, value);
+        maxLong = Math.max(maxLong, value);
+      }
+    }
+
+    private void acceptDouble(double value) {
+      if (Double.isNaN(value)) {
+        nans++;
+        return;
+      }
+      if (!seen) {
+        minDouble = value;
+        maxDouble = value;
+        seen = true;
+      } else {
+        minDouble = Math.min(minDouble, value);
+        maxDouble = Math.max(maxDouble, value);
+      }
+    }
+
+    private void acceptBytes(byte[] value) {
+      if (minBytes == null || Arrays.compareUnsigned(value, minBytes) < 0) {
+        minBytes = value;
+      }
+      if (maxBytes == null || Arrays.compareUnsigned(value, maxBytes) > 0) {
+        maxBytes = value;
+      }
+    }
+
+    byte[] lowerBound() {
+      if (minBytes != null) {
+        return type == Type.Primitive.STRING ? truncateString(minBytes, false)
+            : type == Type.Primitive.BINARY ? truncateBinary(minBytes, false) : minBytes;
+      }
+      return encode(minLong, minDouble, minDecimal);
+    }
+
+    byte[] upperBound() {
+      if (maxBytes != null) {
+        return type == Type.Primitive.STRING ? truncateString(maxBytes, true)
+            : type == Type.Primitive.BINARY ? truncateBinary(maxBytes, true) : maxBytes;
+      }
+      return encode(maxLong, maxDouble, maxDecimal);
+    }
+
+    private byte[] encode(long longValue, double doubleValue, BigDecimal decimal) {
+      if (type instanceof Type.Decimal) {
+        return decimal == null ? null : decimal.unscaledValue().toByteArray();
+      }
+      if (!seen) {
+        return null;
+      }
+      return switch ((Type.Primitive) type) {
+        case BOOLEAN -> new byte[] {(byte) longValue};
+        case INT, DATE -> ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) longValue).array();
+        case LONG, TIME, TIMESTAMP, TIMESTAMPTZ ->
+            ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(longValue).array();
+        case FLOAT -> ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat((float) doubleValue).array();
+        case DOUBLE -> ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putDouble(doubleValue).array();
+        default -> null;
+      };
+    }
+  }
+
+  /** Iceberg's truncate(16) for UTF-8: a prefix below, or a prefix whose last code point is raised above. */
+  static byte[] truncateString(byte[] utf8, boolean upper) {
+    String value = new String(utf8, StandardCharsets.UTF_8);
+    if (value.codePointCount(0, value.length()) <= TRUNCATE_LENGTH) {
+      return utf8;
+    }
+    int end = value.offsetByCodePoints(0, TRUNCATE_LENGTH);
+    if (!upper) {
+      return value.substring(0, end).getBytes(StandardCharsets.UTF_8);
+    }
+    int[] codePoints = value.substring(0, end).codePoints().toArray();
+    for (int i = codePoints.length - 1; i >= 0; i--) {
+      int next = codePoints[i] + 1;
+      if (next >= Character.MIN_SURROGATE && next <= Character.MAX_SURROGATE) {
+        next = Character.MAX_SURROGATE + 1;
+      }
+      if (next <= Character.MAX_CODE_POINT) {
+        codePoints[i] = next;
+        return new String(codePoints, 0, i + 1).getBytes(StandardCharsets.UTF_8);
+      }
+    }
+    return null;
+  }
+
+  static byte[] truncateBinary(byte[] value, boolean upper) {
+    if (value.length <= TRUNCATE_LENGTH) {
+      return value;
+    }
+    byte[] prefix = Arrays.copyOf(value, TRUNCATE_LENGTH);
+    if (!upper) {
+      return prefix;
+    }
+    for (int i = prefix.length - 1; i >= 0; i--) {
+      if (prefix[i] != (byte) 0xFF) {
+        prefix[i]++;
+        return Arrays.copyOf(prefix, i + 1);
+      }
+    }
+    return null;
+  }
+}

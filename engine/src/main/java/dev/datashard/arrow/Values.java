@@ -1,0 +1,282 @@
+package dev.datashard.arrow;
+
+import dev.datashard.Type;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.UUID;
+
+/**
+ * Converts Java values to a column's storage form (the longs, ints and bytes Arrow holds) and
+ * rejects anything that would lose information: {@code 1.7} into a long is an error, not {@code 1}.
+ */
+public final class Values {
+  private static final LocalDate EPOCH_DAY = LocalDate.ofEpochDay(0);
+
+  private Values() {}
+
+  /** Thrown with a description of what was wrong; callers add the record and field. */
+  public static final class BadValue extends RuntimeException {
+    BadValue(String message) {
+      super(message);
+    }
+  }
+
+  static BadValue bad(Object value, Type type) {
+    String shown = value instanceof String s ? "'" + s + "'" : String.valueOf(value);
+    return new BadValue(shown + " (" + value.getClass().getSimpleName() + ") is not a valid "
+        + type.name());
+  }
+
+  public static boolean toBoolean(Object value, Type type) {
+    if (value instanceof Boolean b) {
+      return b;
+    }
+    if (value instanceof String s && (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false"))) {
+      return Boolean.parseBoolean(s);
+    }
+    throw bad(value, type);
+  }
+
+  /** An integral value within [min, max]; fractional numbers and out-of-range values are errors. */
+  public static long toLong(Object value, Type type, long min, long max) {
+    BigDecimal exact;
+    if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+      long v = ((Number) value).longValue();
+      if (v < min || v > max) {
+        throw new BadValue(value + " is out of range for " + type.name());
+      }
+      return v;
+    } else if (value instanceof BigInteger b) {
+      exact = new BigDecimal(b);
+    } else if (value instanceof BigDecimal d) {
+      exact = d;
+    } else if (value instanceof Double || value instanceof Float) {
+      double d = ((Number) value).doubleValue();
+      if (Double.isNaN(d) || Double.isInfinite(d)) {
+        throw bad(value, type);
+      }
+      exact = BigDecimal.valueOf(d);
+    } else if (value instanceof String s) {
+      try {
+        exact = new BigDecimal(s.trim());
+      } catch (NumberFormatException e) {
+        throw bad(value, type);
+      }
+    } else {
+      throw bad(value, type);
+    }
+    try {
+      BigInteger integral = exact.toBigIntegerExact();
+      if (integral.compareTo(BigInteger.valueOf(min)) < 0 || integral.compareTo(BigInteger.valueOf(max)) > 0) {
+        throw new BadValue(value + " is out of range for " + type.name());
+      }
+      return integral.longValue();
+    } catch (ArithmeticException e) {
+      throw new BadValue(value + " is not a whole number, so it cannot be stored as " + type.name()
+          + " without losing its fraction");
+    }
+  }
+
+  public static double toDouble(Object value, Type type) {
+    if (value instanceof Number n) {
+      return n.doubleValue();
+    }
+    if (value instanceof String s) {
+      try {
+        return Double.parseDouble(s.trim());
+      } catch (NumberFormatException e) {
+        throw bad(value, type);
+      }
+    }
+    throw bad(value, type);
+  }
+
+  public static BigDecimal toDecimal(Object value, Type.Decimal type) {
+    BigDecimal decimal;
+    if (value instanceof BigDecimal d) {
+      decimal = d;
+    } else if (value instanceof BigInteger b) {
+      decimal = new BigDecimal(b);
+    } else if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+      decimal = BigDecimal.valueOf(((Number) value).longValue());
+    } else if (value instanceof Double || value instanceof Float) {
+      decimal = new BigDecimal(value.toString());
+    } else if (value instanceof String s) {
+      try {
+        decimal = new BigDecimal(s.trim());
+      } catch (NumberFormatException e) {
+        throw bad(value, type);
+      }
+    } else {
+      throw bad(value, type);
+    }
+    BigDecimal scaled;
+    try {
+      scaled = decimal.setScale(type.scale(), RoundingMode.UNNECESSARY);
+    } catch (ArithmeticException e) {
+      throw new BadValue(value + " has more than " + type.scale() + " decimal places for " + type.name());
+    }
+    if (scaled.precision() > type.precision()) {
+      throw new BadValue(value + " has more than " + type.precision() + " digits for " + type.name());
+    }
+    return scaled;
+  }
+
+  public static String toStringValue(Object value, Type type) {
+    if (value instanceof CharSequence s) {
+      return s.toString();
+    }
+    throw bad(value, type);
+  }
+
+  public static int toEpochDay(Object value, Type type) {
+    if (value instanceof LocalDate d) {
+      return (int) d.toEpochDay();
+    }
+    if (value instanceof String s) {
+      try {
+        return (int) LocalDate.parse(s.trim()).toEpochDay();
+      } catch (DateTimeParseException e) {
+        throw bad(value, type);
+      }
+    }
+    if (value instanceof Integer i) {
+      return i;
+    }
+    throw bad(value, type);
+  }
+
+  public static long toTimeMicros(Object value, Type type) {
+    if (value instanceof LocalTime t) {
+      return t.toNanoOfDay() / 1000;
+    }
+    if (value instanceof String s) {
+      try {
+        return LocalTime.parse(s.trim()).toNanoOfDay() / 1000;
+      } catch (DateTimeParseException e) {
+        throw bad(value, type);
+      }
+    }
+    if (value instanceof Long l) {
+      return l;
+    }
+    throw bad(value, type);
+  }
+
+  /** Microseconds since the epoch; for {@code timestamp} (no zone) of the wall-clock time in UTC. */
+  public static long toTimestampMicros(Object value, Type type) {
+    boolean withZone = type == Type.Primitive.TIMESTAMPTZ;
+    if (value instanceof Long l) {
+      return l;
+    }
+    if (value instanceof Integer i) {
+      return i;
+    }
+    if (value instanceof Instant instant) {
+      return micros(instant);
+    }
+    if (value instanceof OffsetDateTime o) {
+      return micros(o.toInstant());
+    }
+    if (value instanceof ZonedDateTime z) {
+      return micros(z.toInstant());
+    }
+    if (value instanceof LocalDateTime l) {
+      return micros(l.toInstant(ZoneOffset.UTC));
+    }
+    if (value instanceof java.util.Date d) {
+      return micros(d.toInstant());
+    }
+    if (value instanceof String s) {
+      String text = s.trim().replace(' ', 'T');
+      try {
+        return withZone ? micros(OffsetDateTime.parse(text).toInstant())
+            : micros(LocalDateTime.parse(text).toInstant(ZoneOffset.UTC));
+      } catch (DateTimeParseException e) {
+        throw new BadValue("'" + s + "' is not an ISO-8601 " + type.name()
+            + (withZone ? " with an offset (e.g. 2024-01-31T12:00:00Z)" : " (e.g. 2024-01-31T12:00:00)"));
+      }
+    }
+    throw bad(value, type);
+  }
+
+  private static long micros(Instant instant) {
+    return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
+  }
+
+  public static byte[] toUuidBytes(Object value, Type type) {
+    UUID uuid;
+    if (value instanceof UUID u) {
+      uuid = u;
+    } else if (value instanceof String s) {
+      try {
+        uuid = UUID.fromString(s.trim());
+      } catch (IllegalArgumentException e) {
+        throw bad(value, type);
+      }
+    } else {
+      throw bad(value, type);
+    }
+    return ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits())
+        .putLong(uuid.getLeastSignificantBits()).array();
+  }
+
+  /** Bytes from {@code byte[]}, a {@link ByteBuffer}, or hex text (the Iceberg JSON form). */
+  public static byte[] toBytes(Object value, Type type) {
+    byte[] bytes;
+    if (value instanceof byte[] b) {
+      bytes = b;
+    } else if (value instanceof ByteBuffer buffer) {
+      bytes = new byte[buffer.remaining()];
+      buffer.duplicate().get(bytes);
+    } else if (value instanceof String s) {
+      try {
+        bytes = HexFormat.of().parseHex(s.trim());
+      } catch (IllegalArgumentException e) {
+        throw new BadValue("'" + s + "' is not hexadecimal bytes for " + type.name());
+      }
+    } else {
+      throw bad(value, type);
+    }
+    if (type instanceof Type.Fixed fixed && bytes.length != fixed.length()) {
+      throw new BadValue(bytes.length + " bytes do not fit " + type.name());
+    }
+    return bytes;
+  }
+
+  // Arrow storage form back to Java values.
+
+  public static LocalDate date(int epochDay) {
+    return EPOCH_DAY.plusDays(epochDay);
+  }
+
+  public static LocalTime time(long micros) {
+    return LocalTime.ofNanoOfDay(micros * 1000);
+  }
+
+  public static LocalDateTime timestamp(long micros) {
+    return LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000),
+        (int) Math.floorMod(micros, 1_000_000) * 1000, ZoneOffset.UTC);
+  }
+
+  public static OffsetDateTime timestamptz(long micros) {
+    return timestamp(micros).atOffset(ZoneOffset.UTC);
+  }
+
+  public static UUID uuid(byte[] bytes) {
+    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+    return new UUID(buffer.getLong(), buffer.getLong());
+  }
+}

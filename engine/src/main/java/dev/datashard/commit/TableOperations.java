@@ -1,0 +1,210 @@
+package dev.datashard.commit;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.datashard.NoSuchTableException;
+import dev.datashard.Snapshot;
+import dev.datashard.io.Storage;
+import dev.datashard.io.StorageException;
+import dev.datashard.io.StoredObject;
+import dev.datashard.metadata.MalformedMetadataException;
+import dev.datashard.metadata.ManifestFile;
+import dev.datashard.metadata.Manifests;
+import dev.datashard.metadata.TableMetadata;
+import dev.datashard.metadata.TableMetadataJson;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds, reads and publishes a table's metadata versions ({@code metadata/vN.metadata.json}) in
+ * the layout of Iceberg's file-system tables. The version hint is only a hint: readers probe
+ * forward from it until a version is missing.
+ */
+public final class TableOperations {
+  private static final Pattern VERSION_FILE = Pattern.compile("v(\\d+)\\.metadata\\.json");
+
+  /** A metadata version as read from (or published to) the store. */
+  public record Version(int number, String file, TableMetadata metadata) {
+    public Version {
+      requireNonNull(file, "file");
+      requireNonNull(metadata, "metadata");
+    }
+  }
+
+  private final Storage storage;
+  private final String location;
+  private volatile Version current;
+  private final Map<String, List<ManifestFile>> manifestLists = new ConcurrentHashMap<>();
+
+  public TableOperations(Storage storage, String location) {
+    this.storage = storage;
+    this.location = location;
+  }
+
+  public Storage storage() {
+    return storage;
+  }
+
+  public String location() {
+    return location;
+  }
+
+  public String metadataFile(int version) {
+    return location + "/metadata/v" + version + ".metadata.json";
+  }
+
+  private String hintFile() {
+    return location + "/metadata/version-hint.text";
+  }
+
+  /** The newest known version, loading it on first use. */
+  public Version current() {
+    Version known = current;
+    return known != null ? known : refresh();
+  }
+
+  /** Finds the newest version in the store. */
+  public Version refresh() {
+    Version known = current;
+    int start = known != null ? known.number() : findStartVersion();
+    Version latest = known;
+    if (latest == null || latest.number() != start) {
+      latest = read(start).orElseGet(() -> {
+        // The hint pointed at a version that does not exist: fall back to listing.
+        int listed = listedVersion();
+        return read(listed).orElseThrow(() -> new NoSuchTableException(location));
+      });
+    }
+    while (true) {
+      Optional<Version> next = read(latest.number() + 1);
+      if (next.isEmpty()) {
+        break;
+      }
+      latest = next.get();
+    }
+    current = latest;
+    return latest;
+  }
+
+  /** Whether any metadata version exists at this location. */
+  public boolean exists() {
+    return storage.exists(hintFile()) || storage.exists(metadataFile(1)) || listedVersionOrZero() > 0;
+  }
+
+  /** Publishes the first version; false when one exists already. */
+  public boolean create(TableMetadata metadata) {
+    String file = metadataFile(1);
+    if (!storage.publish(file, bytes(metadata))) {
+      return false;
+    }
+    current = new Version(1, file, metadata);
+    writeHint(1);
+    return true;
+  }
+
+  /**
+   * Publishes {@code updated} as the version after {@code base}. Empty when another writer
+   * published that version first.
+   *
+   * @throws dev.datashard.io.AmbiguousWriteException when the store's answer was lost
+   */
+  public Optional<Version> publish(Version base, TableMetadata updated) {
+    int number = base.number() + 1;
+    String file = metadataFile(number);
+    if (!storage.publish(file, bytes(updated))) {
+      return Optional.empty();
+    }
+    Version published = new Version(number, file, updated);
+    advance(published);
+    writeHint(number);
+    return Optional.of(published);
+  }
+
+  /** Records a version this process learned of (never moves backwards). */
+  void advance(Version version) {
+    synchronized (this) {
+      if (current == null || current.number() < version.number()) {
+        current = version;
+      }
+    }
+  }
+
+  /** The manifests of a snapshot, cached: manifest lists never change once written. */
+  public List<ManifestFile> manifests(Snapshot snapshot) {
+    return manifestLists.computeIfAbsent(snapshot.manifestList(),
+        list -> Manifests.readManifestList(readMetadataFile(list), list));
+  }
+
+  public CompletableFuture<byte[]> readAsync(String file) {
+    return storage.readAsync(file);
+  }
+
+  /** Reads a metadata file that must exist, naming it when it does not. */
+  public byte[] readMetadataFile(String file) {
+    try {
+      return storage.read(file);
+    } catch (StorageException e) {
+      if (e.kind() == StorageException.Kind.NOT_FOUND) {
+        throw new MalformedMetadataException(file, "it is referenced by the table but missing", e);
+      }
+      throw e;
+    }
+  }
+
+  private Optional<Version> read(int number) {
+    if (number <= 0) {
+      return Optional.empty();
+    }
+    String file = metadataFile(number);
+    return storage.readIfExists(file).map(content -> new Version(number, file,
+        TableMetadataJson.parse(new String(content, StandardCharsets.UTF_8), file)));
+  }
+
+  private int findStartVersion() {
+    Optional<byte[]> hint = storage.readIfExists(hintFile());
+    if (hint.isPresent()) {
+      try {
+        return Integer.parseInt(new String(hint.get(), StandardCharsets.UTF_8).trim());
+      } catch (NumberFormatException e) {
+        // A damaged hint is only a lost shortcut.
+      }
+    }
+    return listedVersion();
+  }
+
+  private int listedVersion() {
+    int version = listedVersionOrZero();
+    if (version == 0) {
+      throw new NoSuchTableException(location);
+    }
+    return version;
+  }
+
+  private int listedVersionOrZero() {
+    int highest = 0;
+    for (StoredObject object : storage.list(location + "/metadata/")) {
+      String name = object.location().substring(object.location().lastIndexOf('/') + 1);
+      Matcher matcher = VERSION_FILE.matcher(name);
+      if (matcher.matches()) {
+        highest = Math.max(highest, Integer.parseInt(matcher.group(1)));
+      }
+    }
+    return highest;
+  }
+
+  private void writeHint(int version) {
+    // Best effort and off the commit's critical path: readers probe past a stale hint.
+    storage.writeAsync(hintFile(), Integer.toString(version).getBytes(StandardCharsets.UTF_8))
+        .exceptionally(failure -> null);
+  }
+
+  private static byte[] bytes(TableMetadata metadata) {
+    return TableMetadataJson.toJson(metadata).getBytes(StandardCharsets.UTF_8);
+  }
+}

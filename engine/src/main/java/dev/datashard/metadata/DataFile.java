@@ -1,0 +1,33 @@
+package dev.datashard.metadata;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Map;
+
+/**
+ * A data file as a manifest describes it: location, size, row count and per-column statistics
+ * keyed by field id. Bounds are in the Iceberg spec's binary single-value form.
+ */
+public record DataFile(
+    String location,
+    String format,
+    long recordCount,
+    long fileSizeBytes,
+    Map<Integer, Long> columnSizes,
+    Map<Integer, Long> valueCounts,
+    Map<Integer, Long> nullValueCounts,
+    Map<Integer, Long> nanValueCounts,
+    Map<Integer, byte[]> lowerBounds,
+    Map<Integer, byte[]> upperBounds) {
+
+  public DataFile {
+    requireNonNull(location, "location");
+    requireNonNull(format, "format");
+    columnSizes = Map.copyOf(columnSizes);
+    valueCounts = Map.copyOf(valueCounts);
+    nullValueCounts = Map.copyOf(nullValueCounts);
+    nanValueCounts = Map.copyOf(nanValueCounts);
+    lowerBounds = Map.copyOf(lowerBounds);
+    upperBounds = Map.copyOf(upperBounds);
+  }
+}

@@ -1,0 +1,325 @@
+package dev.datashard.metadata;
+
+import dev.datashard.Schema;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.file.CodecFactory;
+import org.apache.avro.file.DataFileStream;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.DatumReader;
+
+/**
+ * Manifests and manifest lists as the Iceberg v2 spec lays them out in Avro: every field carries
+ * its {@code field-id}, int-keyed maps are arrays of key/value records, and the file metadata
+ * names the table schema and partition spec.
+ */
+public final class Manifests {
+  private static final String OPTIONAL_LONG = "[\"null\", \"long\"]";
+
+  private static String intMap(String name, int fieldId, int keyId, int valueId, String valueType) {
+    return "{\"name\": \"" + name + "\", \"field-id\": " + fieldId + ", \"default\": null, \"type\": "
+        + "[\"null\", {\"type\": \"array\", \"logicalType\": \"map\", \"items\": {\"type\": \"record\", "
+        + "\"name\": \"k" + keyId + "_v" + valueId + "\", \"fields\": ["
+        + "{\"name\": \"key\", \"type\": \"int\", \"field-id\": " + keyId + "}, "
+        + "{\"name\": \"value\", \"type\": \"" + valueType + "\", \"field-id\": " + valueId + "}]}}]}";
+  }
+
+  private static final org.apache.avro.Schema MANIFEST_ENTRY = new org.apache.avro.Schema.Parser().parse(
+      "{\"type\": \"record\", \"name\": \"manifest_entry\", \"fields\": ["
+      + "{\"name\": \"status\", \"type\": \"int\", \"field-id\": 0},"
+      + "{\"name\": \"snapshot_id\", \"type\": " + OPTIONAL_LONG + ", \"default\": null, \"field-id\": 1},"
+      + "{\"name\": \"sequence_number\", \"type\": " + OPTIONAL_LONG + ", \"default\": null, \"field-id\": 3},"
+      + "{\"name\": \"file_sequence_number\", \"type\": " + OPTIONAL_LONG + ", \"default\": null, \"field-id\": 4},"
+      + "{\"name\": \"data_file\", \"field-id\": 2, \"type\": {\"type\": \"record\", \"name\": \"r2\", \"fields\": ["
+      + "{\"name\": \"content\", \"type\": \"int\", \"field-id\": 134},"
+      + "{\"name\": \"file_path\", \"type\": \"string\", \"field-id\": 100},"
+      + "{\"name\": \"file_format\", \"type\": \"string\", \"field-id\": 101},"
+      + "{\"name\": \"partition\", \"field-id\": 102, \"type\": {\"type\": \"record\", \"name\": \"r102\", \"fields\": []}},"
+      + "{\"name\": \"record_count\", \"type\": \"long\", \"field-id\": 103},"
+      + "{\"name\": \"file_size_in_bytes\", \"type\": \"long\", \"field-id\": 104},"
+      + intMap("column_sizes", 108, 117, 118, "long") + ","
+      + intMap("value_counts", 109, 119, 120, "long") + ","
+      + intMap("null_value_counts", 110, 121, 122, "long") + ","
+      + intMap("nan_value_counts", 137, 138, 139, "long") + ","
+      + intMap("lower_bounds", 125, 126, 127, "bytes") + ","
+      + intMap("upper_bounds", 128, 129, 130, "bytes") + ","
+      + "{\"name\": \"key_metadata\", \"type\": [\"null\", \"bytes\"], \"default\": null, \"field-id\": 131},"
+      + "{\"name\": \"split_offsets\", \"type\": [\"null\", {\"type\": \"array\", \"items\": \"long\", \"element-id\": 133}], \"default\": null, \"field-id\": 132},"
+      + "{\"name\": \"equality_ids\", \"type\": [\"null\", {\"type\": \"array\", \"items\": \"int\", \"element-id\": 136}], \"default\": null, \"field-id\": 135},"
+      + "{\"name\": \"sort_order_id\", \"type\": [\"null\", \"int\"], \"default\": null, \"field-id\": 140}"
+      + "]}}]}");
+
+  private static final org.apache.avro.Schema MANIFEST_FILE = new org.apache.avro.Schema.Parser().parse(
+      "{\"type\": \"record\", \"name\": \"manifest_file\", \"fields\": ["
+      + "{\"name\": \"manifest_path\", \"type\": \"string\", \"field-id\": 500},"
+      + "{\"name\": \"manifest_length\", \"type\": \"long\", \"field-id\": 501},"
+      + "{\"name\": \"partition_spec_id\", \"type\": \"int\", \"field-id\": 502},"
+      + "{\"name\": \"content\", \"type\": \"int\", \"field-id\": 517},"
+      + "{\"name\": \"sequence_number\", \"type\": \"long\", \"field-id\": 515},"
+      + "{\"name\": \"min_sequence_number\", \"type\": \"long\", \"field-id\": 516},"
+      + "{\"name\": \"added_snapshot_id\", \"type\": \"long\", \"field-id\": 503},"
+      + "{\"name\": \"added_files_count\", \"type\": \"int\", \"field-id\": 504},"
+      + "{\"name\": \"existing_files_count\", \"type\": \"int\", \"field-id\": 505},"
+      + "{\"name\": \"deleted_files_count\", \"type\": \"int\", \"field-id\": 506},"
+      + "{\"name\": \"added_rows_count\", \"type\": \"long\", \"field-id\": 512},"
+      + "{\"name\": \"existing_rows_count\", \"type\": \"long\", \"field-id\": 513},"
+      + "{\"name\": \"deleted_rows_count\", \"type\": \"long\", \"field-id\": 514},"
+      + "{\"name\": \"partitions\", \"type\": [\"null\", {\"type\": \"array\", \"element-id\": 508, \"items\": "
+      + "{\"type\": \"record\", \"name\": \"r508\", \"fields\": ["
+      + "{\"name\": \"contains_null\", \"type\": \"boolean\", \"field-id\": 509},"
+      + "{\"name\": \"contains_nan\", \"type\": [\"null\", \"boolean\"], \"default\": null, \"field-id\": 518},"
+      + "{\"name\": \"lower_bound\", \"type\": [\"null\", \"bytes\"], \"default\": null, \"field-id\": 510},"
+      + "{\"name\": \"upper_bound\", \"type\": [\"null\", \"bytes\"], \"default\": null, \"field-id\": 511}"
+      + "]}}], \"default\": null, \"field-id\": 507},"
+      + "{\"name\": \"key_metadata\", \"type\": [\"null\", \"bytes\"], \"default\": null, \"field-id\": 519}"
+      + "]}");
+
+  private Manifests() {}
+
+  /** A manifest of added data files for an unpartitioned table; sequence numbers are left to inheritance. */
+  public static byte[] writeManifest(Schema schema, long snapshotId, List<DataFile> files) {
+    org.apache.avro.Schema dataFileSchema = MANIFEST_ENTRY.getField("data_file").schema();
+    org.apache.avro.Schema partitionSchema = dataFileSchema.getField("partition").schema();
+    List<GenericRecord> records = new ArrayList<>(files.size());
+    for (DataFile file : files) {
+      GenericRecord dataFile = new GenericData.Record(dataFileSchema);
+      dataFile.put("content", 0);
+      dataFile.put("file_path", file.location());
+      dataFile.put("file_format", file.format());
+      dataFile.put("partition", new GenericData.Record(partitionSchema));
+      dataFile.put("record_count", file.recordCount());
+      dataFile.put("file_size_in_bytes", file.fileSizeBytes());
+      dataFile.put("column_sizes", longMap(dataFileSchema, "column_sizes", file.columnSizes()));
+      dataFile.put("value_counts", longMap(dataFileSchema, "value_counts", file.valueCounts()));
+      dataFile.put("null_value_counts", longMap(dataFileSchema, "null_value_counts", file.nullValueCounts()));
+      dataFile.put("nan_value_counts", longMap(dataFileSchema, "nan_value_counts", file.nanValueCounts()));
+      dataFile.put("lower_bounds", bytesMap(dataFileSchema, "lower_bounds", file.lowerBounds()));
+      dataFile.put("upper_bounds", bytesMap(dataFileSchema, "upper_bounds", file.upperBounds()));
+      GenericRecord entry = new GenericData.Record(MANIFEST_ENTRY);
+      entry.put("status", 1);
+      entry.put("snapshot_id", snapshotId);
+      entry.put("data_file", dataFile);
+      records.add(entry);
+    }
+    Map<String, String> meta = Map.of(
+        "schema", schema.toJson(),
+        "schema-id", Integer.toString(schema.schemaId()),
+        "partition-spec", "[]",
+        "partition-spec-id", "0",
+        "format-version", "2",
+        "content", "data");
+    return writeAvro(MANIFEST_ENTRY, meta, records);
+  }
+
+  public static byte[] writeManifestList(long snapshotId, Long parentId, long sequenceNumber,
+      List<ManifestFile> manifests) {
+    org.apache.avro.Schema partitionsSchema = MANIFEST_FILE.getField("partitions").schema().getTypes().get(1);
+    List<GenericRecord> records = new ArrayList<>(manifests.size());
+    for (ManifestFile m : manifests) {
+      GenericRecord r = new GenericData.Record(MANIFEST_FILE);
+      r.put("manifest_path", m.path());
+      r.put("manifest_length", m.length());
+      r.put("partition_spec_id", m.specId());
+      r.put("content", m.content().ordinal());
+      r.put("sequence_number", m.sequenceNumber());
+      r.put("min_sequence_number", m.minSequenceNumber());
+      r.put("added_snapshot_id", m.addedSnapshotId());
+      r.put("added_files_count", m.addedFilesCount());
+      r.put("existing_files_count", m.existingFilesCount());
+      r.put("deleted_files_count", m.deletedFilesCount());
+      r.put("added_rows_count", m.addedRowsCount());
+      r.put("existing_rows_count", m.existingRowsCount());
+      r.put("deleted_rows_count", m.deletedRowsCount());
+      if (m.partitions() != null) {
+        GenericData.Array<GenericRecord> summaries =
+            new GenericData.Array<>(m.partitions().size(), partitionsSchema);
+        for (ManifestFile.PartitionSummary p : m.partitions()) {
+          GenericRecord s = new GenericData.Record(partitionsSchema.getElementType());
+          s.put("contains_null", p.containsNull());
+          s.put("contains_nan", p.containsNan());
+          s.put("lower_bound", p.lowerBound() == null ? null : ByteBuffer.wrap(p.lowerBound()));
+          s.put("upper_bound", p.upperBound() == null ? null : ByteBuffer.wrap(p.upperBound()));
+          summaries.add(s);
+        }
+        r.put("partitions", summaries);
+      }
+      r.put("key_metadata", m.keyMetadata() == null ? null : ByteBuffer.wrap(m.keyMetadata()));
+      records.add(r);
+    }
+    Map<String, String> meta = Map.of(
+        "snapshot-id", Long.toString(snapshotId),
+        "parent-snapshot-id", parentId == null ? "null" : Long.toString(parentId),
+        "sequence-number", Long.toString(sequenceNumber),
+        "format-version", "2");
+    return writeAvro(MANIFEST_FILE, meta, records);
+  }
+
+  public static List<ManifestFile> readManifestList(byte[] bytes, String location) {
+    List<ManifestFile> manifests = new ArrayList<>();
+    for (GenericRecord r : readAvro(bytes, location)) {
+      try {
+        List<ManifestFile.PartitionSummary> partitions = null;
+        Object rawPartitions = r.get("partitions");
+        if (rawPartitions instanceof List<?> list) {
+          partitions = new ArrayList<>();
+          for (Object o : list) {
+            GenericRecord p = (GenericRecord) o;
+            partitions.add(new ManifestFile.PartitionSummary((Boolean) p.get("contains_null"),
+                (Boolean) optional(p, "contains_nan"), bytes(optional(p, "lower_bound")),
+                bytes(optional(p, "upper_bound"))));
+          }
+        }
+        int content = r.getSchema().getField("content") == null ? 0 : (Integer) r.get("content");
+        manifests.add(new ManifestFile(r.get("manifest_path").toString(),
+            (Long) r.get("manifest_length"), (Integer) r.get("partition_spec_id"),
+            content == 0 ? ManifestFile.Content.DATA : ManifestFile.Content.DELETES,
+            (Long) r.get("sequence_number"), (Long) r.get("min_sequence_number"),
+            (Long) r.get("added_snapshot_id"), intOrZero(r, "added_files_count"),
+            intOrZero(r, "existing_files_count"), intOrZero(r, "deleted_files_count"),
+            longOrZero(r, "added_rows_count"), longOrZero(r, "existing_rows_count"),
+            longOrZero(r, "deleted_rows_count"), partitions, bytes(optional(r, "key_metadata"))));
+      } catch (RuntimeException e) {
+        throw new MalformedMetadataException(location, "not an Iceberg v2 manifest list: " + e, e);
+      }
+    }
+    return manifests;
+  }
+
+  public static List<ManifestEntry> readManifest(byte[] bytes, String location) {
+    List<ManifestEntry> entries = new ArrayList<>();
+    for (GenericRecord r : readAvro(bytes, location)) {
+      try {
+        GenericRecord f = (GenericRecord) r.get("data_file");
+        int content = f.getSchema().getField("content") == null ? 0 : (Integer) f.get("content");
+        if (content != 0) {
+          throw new IllegalArgumentException("holds delete files, which DataShard cannot apply yet");
+        }
+        DataFile file = new DataFile(f.get("file_path").toString(), f.get("file_format").toString(),
+            (Long) f.get("record_count"), (Long) f.get("file_size_in_bytes"),
+            readLongMap(f, "column_sizes"), readLongMap(f, "value_counts"),
+            readLongMap(f, "null_value_counts"), readLongMap(f, "nan_value_counts"),
+            readBytesMap(f, "lower_bounds"), readBytesMap(f, "upper_bounds"));
+        entries.add(new ManifestEntry(ManifestEntry.Status.of((Integer) r.get("status")),
+            (Long) optional(r, "snapshot_id"), (Long) optional(r, "sequence_number"),
+            (Long) optional(r, "file_sequence_number"), file));
+      } catch (RuntimeException e) {
+        throw new MalformedMetadataException(location, "not an Iceberg v2 data manifest: "
+            + e.getMessage(), e);
+      }
+    }
+    return entries;
+  }
+
+  private static Object optional(GenericRecord record, String field) {
+    return record.getSchema().getField(field) == null ? null : record.get(field);
+  }
+
+  private static int intOrZero(GenericRecord r, String field) {
+    Object v = optional(r, field);
+    return v == null ? 0 : (Integer) v;
+  }
+
+  private static long longOrZero(GenericRecord r, String field) {
+    Object v = optional(r, field);
+    return v == null ? 0 : (Long) v;
+  }
+
+  private static byte[] bytes(Object value) {
+    if (value == null) {
+      return null;
+    }
+    ByteBuffer buffer = ((ByteBuffer) value).duplicate();
+    byte[] out = new byte[buffer.remaining()];
+    buffer.get(out);
+    return out;
+  }
+
+  private static GenericData.Array<GenericRecord> longMap(org.apache.avro.Schema parent, String field,
+      Map<Integer, Long> values) {
+    return intKeyed(parent, field, values, v -> v);
+  }
+
+  private static GenericData.Array<GenericRecord> bytesMap(org.apache.avro.Schema parent, String field,
+      Map<Integer, byte[]> values) {
+    return intKeyed(parent, field, values, ByteBuffer::wrap);
+  }
+
+  private static <V> GenericData.Array<GenericRecord> intKeyed(org.apache.avro.Schema parent,
+      String field, Map<Integer, V> values, java.util.function.Function<V, Object> convert) {
+    if (values.isEmpty()) {
+      return null;
+    }
+    org.apache.avro.Schema arraySchema = parent.getField(field).schema().getTypes().get(1);
+    GenericData.Array<GenericRecord> array = new GenericData.Array<>(values.size(), arraySchema);
+    values.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+      GenericRecord kv = new GenericData.Record(arraySchema.getElementType());
+      kv.put("key", e.getKey());
+      kv.put("value", convert.apply(e.getValue()));
+      array.add(kv);
+    });
+    return array;
+  }
+
+  private static Map<Integer, Long> readLongMap(GenericRecord record, String field) {
+    Map<Integer, Long> result = new HashMap<>();
+    if (optional(record, field) instanceof List<?> list) {
+      for (Object o : list) {
+        GenericRecord kv = (GenericRecord) o;
+        result.put((Integer) kv.get("key"), (Long) kv.get("value"));
+      }
+    }
+    return result;
+  }
+
+  private static Map<Integer, byte[]> readBytesMap(GenericRecord record, String field) {
+    Map<Integer, byte[]> result = new HashMap<>();
+    if (optional(record, field) instanceof List<?> list) {
+      for (Object o : list) {
+        GenericRecord kv = (GenericRecord) o;
+        result.put((Integer) kv.get("key"), bytes(kv.get("value")));
+      }
+    }
+    return result;
+  }
+
+  private static byte[] writeAvro(org.apache.avro.Schema schema, Map<String, String> meta,
+      List<GenericRecord> records) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(1024 + records.size() * 256);
+    try (DataFileWriter<GenericRecord> writer = new DataFileWriter<>(new GenericDatumWriter<>(schema))) {
+      writer.setCodec(CodecFactory.deflateCodec(1));
+      meta.forEach(writer::setMeta);
+      writer.create(schema, out);
+      for (GenericRecord record : records) {
+        writer.append(record);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static List<GenericRecord> readAvro(byte[] bytes, String location) {
+    DatumReader<GenericRecord> datumReader = new GenericDatumReader<>();
+    List<GenericRecord> records = new ArrayList<>();
+    try (DataFileStream<GenericRecord> stream =
+        new DataFileStream<>(new java.io.ByteArrayInputStream(bytes), datumReader)) {
+      while (stream.hasNext()) {
+        records.add(stream.next());
+      }
+    } catch (IOException | AvroRuntimeException e) {
+      throw new MalformedMetadataException(location, "not a readable Avro file: " + e.getMessage(), e);
+    }
+    return records;
+  }
+}

@@ -1,0 +1,117 @@
+package dev.datashard.metadata;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.datashard.Schema;
+import dev.datashard.Snapshot;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The content of one {@code vN.metadata.json}: Iceberg format-version 2 table metadata. Parts
+ * DataShard does not interpret (partition specs, sort orders, statistics) are kept as JSON so a
+ * rewrite preserves what another engine wrote.
+ */
+public record TableMetadata(
+    int formatVersion,
+    String tableUuid,
+    String location,
+    long lastSequenceNumber,
+    long lastUpdatedMillis,
+    int lastColumnId,
+    List<Schema> schemas,
+    int currentSchemaId,
+    JsonNode partitionSpecs,
+    int defaultSpecId,
+    int lastPartitionId,
+    JsonNode sortOrders,
+    int defaultSortOrderId,
+    Map<String, String> properties,
+    Long currentSnapshotId,
+    List<Snapshot> snapshots,
+    List<LogEntry> snapshotLog,
+    List<MetadataLogEntry> metadataLog,
+    Map<String, JsonNode> otherFields) {
+
+  /** A {@code snapshot-log} entry: which snapshot became current when. */
+  public record LogEntry(long timestampMillis, long snapshotId) {}
+
+  /** A {@code metadata-log} entry: an earlier metadata file. */
+  public record MetadataLogEntry(long timestampMillis, String metadataFile) {
+    public MetadataLogEntry {
+      requireNonNull(metadataFile, "metadataFile");
+    }
+  }
+
+  public TableMetadata {
+    requireNonNull(tableUuid, "tableUuid");
+    requireNonNull(location, "location");
+    schemas = List.copyOf(schemas);
+    properties = Map.copyOf(properties);
+    snapshots = List.copyOf(snapshots);
+    snapshotLog = List.copyOf(snapshotLog);
+    metadataLog = List.copyOf(metadataLog);
+    otherFields = Map.copyOf(otherFields);
+    requireNonNull(partitionSpecs, "partitionSpecs");
+    requireNonNull(sortOrders, "sortOrders");
+  }
+
+  public Schema schema() {
+    return schema(currentSchemaId).orElseThrow(() -> new IllegalStateException(
+        "current-schema-id " + currentSchemaId + " names no schema"));
+  }
+
+  public Optional<Schema> schema(int schemaId) {
+    return schemas.stream().filter(s -> s.schemaId() == schemaId).findFirst();
+  }
+
+  public Optional<Snapshot> currentSnapshot() {
+    return currentSnapshotId == null ? Optional.empty() : snapshot(currentSnapshotId);
+  }
+
+  public Optional<Snapshot> snapshot(long snapshotId) {
+    return snapshots.stream().filter(s -> s.snapshotId() == snapshotId).findFirst();
+  }
+
+  /** True when the default partition spec has partition fields (DataShard writes unpartitioned only). */
+  public boolean isPartitioned() {
+    for (JsonNode spec : partitionSpecs) {
+      if (spec.path("spec-id").asInt() == defaultSpecId && spec.path("fields").size() > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  public String property(String key, String defaultValue) {
+    return properties.getOrDefault(key, defaultValue);
+  }
+
+  /**
+   * The metadata after committing {@code snapshot} on top of this one, as {@code metadataFile}'s
+   * successor. The snapshot becomes current.
+   */
+  public TableMetadata withSnapshot(Snapshot snapshot, String previousMetadataFile, int maxPreviousVersions) {
+    List<Snapshot> newSnapshots = new ArrayList<>(snapshots);
+    newSnapshots.add(snapshot);
+    List<LogEntry> newSnapshotLog = new ArrayList<>(snapshotLog);
+    newSnapshotLog.add(new LogEntry(snapshot.timestampMillis(), snapshot.snapshotId()));
+    return new TableMetadata(formatVersion, tableUuid, location,
+        Math.max(lastSequenceNumber, snapshot.sequenceNumber()), snapshot.timestampMillis(),
+        lastColumnId, schemas, currentSchemaId, partitionSpecs, defaultSpecId, lastPartitionId,
+        sortOrders, defaultSortOrderId, properties, snapshot.snapshotId(), newSnapshots,
+        newSnapshotLog, appendToLog(previousMetadataFile, maxPreviousVersions), otherFields);
+  }
+
+  private List<MetadataLogEntry> appendToLog(String previousMetadataFile, int maxPreviousVersions) {
+    List<MetadataLogEntry> log = new ArrayList<>(metadataLog);
+    if (previousMetadataFile != null) {
+      log.add(new MetadataLogEntry(lastUpdatedMillis, previousMetadataFile));
+    }
+    int excess = log.size() - Math.max(maxPreviousVersions, 0);
+    return excess > 0 ? log.subList(excess, log.size()) : log;
+  }
+}
