@@ -5,6 +5,7 @@ import dev.datashard.arrow.ArrowValues;
 import dev.datashard.commit.TableOperations;
 import dev.datashard.io.LocalFile;
 import dev.datashard.io.StorageException;
+import dev.datashard.io.parquet.ForwardingReader;
 import dev.datashard.io.parquet.ParquetFiles;
 import dev.datashard.metadata.DataFile;
 import dev.datashard.metadata.ManifestEntry;
@@ -228,48 +229,17 @@ public final class Scan {
   }
 
   /** Closes the downloaded copies of the scanned files with the Parquet reader. */
-  private static final class FileOwningReader extends ArrowReader {
-    private final ArrowReader delegate;
+  private static final class FileOwningReader extends ForwardingReader {
     private final List<LocalFile> files;
 
     FileOwningReader(BufferAllocator allocator, ArrowReader delegate, List<LocalFile> files) {
-      super(allocator);
-      this.delegate = delegate;
+      super(allocator, delegate);
       this.files = files;
     }
 
     @Override
-    public VectorSchemaRoot getVectorSchemaRoot() throws IOException {
-      return delegate.getVectorSchemaRoot();
-    }
-
-    @Override
-    public boolean loadNextBatch() throws IOException {
-      return delegate.loadNextBatch();
-    }
-
-    @Override
-    public long bytesRead() {
-      return delegate.bytesRead();
-    }
-
-    @Override
-    public void close() throws IOException {
-      closeReadSource();
-    }
-
-    @Override
-    protected void closeReadSource() throws IOException {
-      try {
-        delegate.close();
-      } finally {
-        files.forEach(LocalFile::close);
-      }
-    }
-
-    @Override
-    protected org.apache.arrow.vector.types.pojo.Schema readSchema() throws IOException {
-      return delegate.getVectorSchemaRoot().getSchema();
+    protected void closeOwned() {
+      files.forEach(LocalFile::close);
     }
   }
 }

@@ -102,50 +102,18 @@ public final class ParquetFiles {
     }
   }
 
-  /** Delegates to the native scanner's reader and closes the scanner, dataset and factory with it. */
-  private static final class OwningReader extends ArrowReader {
-    private final ArrowReader delegate;
+  /** Closes the native scanner, dataset and factory with the scanner's reader. */
+  private static final class OwningReader extends ForwardingReader {
     private final AutoCloseable[] owned;
 
     OwningReader(BufferAllocator allocator, ArrowReader delegate, AutoCloseable... owned) {
-      super(allocator);
-      this.delegate = delegate;
+      super(allocator, delegate);
       this.owned = owned;
     }
 
     @Override
-    public org.apache.arrow.vector.VectorSchemaRoot getVectorSchemaRoot() throws IOException {
-      return delegate.getVectorSchemaRoot();
-    }
-
-    @Override
-    public boolean loadNextBatch() throws IOException {
-      return delegate.loadNextBatch();
-    }
-
-    @Override
-    public long bytesRead() {
-      return delegate.bytesRead();
-    }
-
-    @Override
-    protected Schema readSchema() throws IOException {
-      return delegate.getVectorSchemaRoot().getSchema();
-    }
-
-    @Override
-    public void close() throws IOException {
-      closeReadSource();
-    }
-
-    @Override
-    protected void closeReadSource() throws IOException {
+    protected void closeOwned() {
       RuntimeException failure = new RuntimeException("closing a Parquet scan failed");
-      try {
-        delegate.close();
-      } catch (IOException | RuntimeException e) {
-        failure.addSuppressed(e);
-      }
       closeAll(failure, owned);
       if (failure.getSuppressed().length > 0) {
         throw failure;

@@ -1,0 +1,69 @@
+package dev.datashard.cli;
+
+import dev.datashard.DataShard;
+import dev.datashard.io.StorageException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code datashard} command line. Exit code 0 on success; on error one line on stderr and a
+ * non-zero code (1 for a failed operation, 2 for a usage error).
+ */
+@Command(name = "datashard", mixinStandardHelpOptions = true, version = "datashard 0.1.0",
+    description = "Apache Iceberg v2 tables on local disk or S3, Arrow-native.%n"
+        + "The store comes from DATASHARD_STORAGE_TYPE (local, the default, or s3) and DATASHARD_S3_*.",
+    subcommands = {CreateCommand.class, AppendCommand.class, ScanCommand.class, CountCommand.class,
+        SnapshotsCommand.class, DemoCommand.class})
+public final class Main implements Runnable {
+
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs one command line; separate from {@link #main} so tests can call it in-process. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      err.println("datashard: " + oneLine(e));
+      if (System.getenv("DATASHARD_DEBUG") != null) {
+        e.printStackTrace(err);
+      }
+      return 1;
+    });
+    cli.setParameterExceptionHandler((e, args1) -> {
+      err.println("datashard: " + e.getMessage());
+      err.println("(datashard --help lists the commands; datashard COMMAND --help their options)");
+      return 2;
+    });
+    return cli.execute(args);
+  }
+
+  /** The message that says what went wrong, without a stack trace. */
+  static String oneLine(Throwable e) {
+    Throwable shown = e;
+    while (shown.getMessage() == null && shown.getCause() != null) {
+      shown = shown.getCause();
+    }
+    String message = shown.getMessage() == null ? shown.getClass().getSimpleName() : shown.getMessage();
+    if (shown instanceof java.nio.file.NoSuchFileException) {
+      message = "file not found: " + message;
+    }
+    return message.replace('\n', ' ');
+  }
+
+  static DataShard openStore() {
+    try {
+      return DataShard.fromEnvironment();
+    } catch (StorageException e) {
+      throw new CommandLine.ExecutionException(new CommandLine(new Main()), e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+}
