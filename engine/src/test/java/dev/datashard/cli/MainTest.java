@@ -1,0 +1,101 @@
+package dev.datashard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+  @TempDir Path dir;
+
+  record Result(int code, String out, String err) {}
+
+  private Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  private String createEventsTable() throws IOException {
+    Path schema = Files.writeString(dir.resolve("schema.json"), """
+        {"schema_id":1,"fields":[{"id":1,"name":"user_id","type":"long","required":true},
+        {"id":2,"name":"event","type":"string","required":true},
+        {"id":3,"name":"day","type":"date","required":false},
+        {"id":4,"name":"amount","type":"decimal(9,2)","required":false}]}""");
+    String table = dir.resolve("events").toString();
+    Result created = run("create", table, "--schema", schema.toString());
+    assertThat(created.code()).as(created.err()).isZero();
+    return table;
+  }
+
+  @Test
+  void createAppendScanCountSnapshots() throws IOException {
+    String table = createEventsTable();
+    Path jsonl = Files.writeString(dir.resolve("a.jsonl"), """
+        {"user_id": 1, "event": "login", "day": "2024-01-02", "amount": 1.50}
+        {"user_id": 2, "event": "buy, now", "amount": "3.25"}
+        """);
+    Path csv = Files.writeString(dir.resolve("b.csv"), "user_id,event,day,amount\n3,logout,,\n");
+    Result appended = run("append", table, jsonl.toString(), csv.toString());
+    assertThat(appended.code()).as(appended.err()).isZero();
+    assertThat(appended.out()).contains("appended 3 rows");
+
+    assertThat(run("count", table).out().trim()).isEqualTo("3");
+    Result scan = run("scan", table, "--format", "jsonl");
+    assertThat(scan.out().lines()).hasSize(3)
+        .contains("{\"user_id\":1,\"event\":\"login\",\"day\":\"2024-01-02\",\"amount\":\"1.50\"}")
+        .contains("{\"user_id\":3,\"event\":\"logout\",\"day\":null,\"amount\":null}");
+    Result csvOut = run("scan", table, "--columns", "event,user_id", "--format", "csv", "--limit", "5");
+    assertThat(csvOut.out().lines()).first().isEqualTo("event,user_id");
+    assertThat(csvOut.out()).contains("\"buy, now\",2");
+    assertThat(run("scan", table, "--format", "table", "--limit", "1").out().lines()).hasSize(3);
+
+    Result snapshots = run("snapshots", table, "--format", "jsonl");
+    assertThat(snapshots.out().lines()).singleElement().satisfies(line -> assertThat(line)
+        .contains("\"snapshot_id\":", "\"parent_id\":null", "\"timestamp_ms\":", "\"operation\":\"append\"",
+            "\"added-records\":\"3\""));
+    String id = snapshots.out().replaceAll(".*\"snapshot_id\":(\\d+).*\\s*", "$1");
+    assertThat(run("count", table, "--snapshot", id).out().trim()).isEqualTo("3");
+  }
+
+  @Test
+  void errorsAreOneLineAndLeaveTheTableUnchanged() throws IOException {
+    String table = createEventsTable();
+    Path good = Files.writeString(dir.resolve("good.jsonl"), "{\"user_id\": 1, \"event\": \"a\"}\n");
+    Path bad = Files.writeString(dir.resolve("bad.jsonl"), "{\"user_id\": 1.7, \"event\": \"a\"}\n");
+    Result failed = run("append", table, good.toString(), bad.toString());
+    assertThat(failed.code()).isEqualTo(1);
+    assertThat(failed.err().lines()).singleElement().satisfies(line -> assertThat(line)
+        .startsWith("datashard: ").contains("bad.jsonl", "line 1", "user_id", "1.7"));
+    assertThat(run("count", table).out().trim()).isEqualTo("0");
+    assertThat(run("snapshots", table, "--format", "jsonl").out()).isEmpty();
+
+    Result missingTable = run("count", dir.resolve("nope").toString());
+    assertThat(missingTable.code()).isEqualTo(1);
+    assertThat(missingTable.err()).contains("no table at");
+    Result missingFile = run("append", table, dir.resolve("absent.csv").toString());
+    assertThat(missingFile.code()).isEqualTo(1);
+    assertThat(missingFile.err()).contains("absent.csv");
+    Result unknownColumn = run("scan", table, "--columns", "colour");
+    assertThat(unknownColumn.code()).isEqualTo(1);
+    assertThat(unknownColumn.err()).contains("unknown column 'colour'");
+    assertThat(run("scan", table, "--format", "xml").code()).isEqualTo(2);
+    Result exists = run("create", table, "--schema", dir.resolve("schema.json").toString());
+    assertThat(exists.code()).isEqualTo(1);
+    assertThat(exists.err()).contains("already exists");
+  }
+
+  @Test
+  void demoRunsOnAFreshWarehouse() {
+    Result demo = run("demo", dir.resolve("warehouse").toString());
+    assertThat(demo.code()).as(demo.err()).isZero();
+    assertThat(demo.out()).contains("create table", "append 10,000 records", "read 50,000 records",
+        "ingest 1,000,000 rows");
+  }
+}
