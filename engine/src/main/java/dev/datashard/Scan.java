@@ -3,6 +3,8 @@ package dev.datashard;
 import dev.datashard.arrow.ArrowSchemas;
 import dev.datashard.arrow.ArrowValues;
 import dev.datashard.commit.TableOperations;
+import dev.datashard.expressions.FilteringReader;
+import dev.datashard.expressions.Filters;
 import dev.datashard.io.LocalFile;
 import dev.datashard.io.StorageException;
 import dev.datashard.io.parquet.ForwardingReader;
@@ -20,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.apache.arrow.c.ArrowArrayStream;
+import org.apache.arrow.c.Data;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
@@ -33,6 +37,7 @@ public final class Scan {
   private List<String> columns;
   private Long snapshotId;
   private Long asOfMillis;
+  private Expression filter = Expression.alwaysTrue();
   private long batchSize = 64 * 1024;
   private BufferAllocator allocator;
 
@@ -49,6 +54,17 @@ public final class Scan {
   public Scan select(List<String> names) {
     table.schema().select(names);
     this.columns = List.copyOf(names);
+    return this;
+  }
+
+  /**
+   * Keeps only rows matching {@code filter}; data files whose statistics rule out a match are
+   * not read at all. Combines with an earlier filter by AND.
+   */
+  public Scan filter(Expression filter) {
+    Expression combined = this.filter instanceof Expression.True ? filter : Expression.and(this.filter, filter);
+    Filters.bind(combined, table.schema());
+    this.filter = combined;
     return this;
   }
 
@@ -95,13 +111,23 @@ public final class Scan {
 
   /** The schema of the batches: the snapshot's schema, projected. */
   public Schema schema() {
-    Schema schema = snapshot().flatMap(s -> Optional.ofNullable(s.schemaId()))
-        .flatMap(id -> table.metadata().schema(id)).orElse(table.schema());
+    Schema schema = snapshotSchema();
     return columns == null ? schema : schema.select(columns);
   }
 
-  /** The live data files of the snapshot. */
+  private Schema snapshotSchema() {
+    return snapshot().flatMap(s -> Optional.ofNullable(s.schemaId()))
+        .flatMap(id -> table.metadata().schema(id)).orElse(table.schema());
+  }
+
+  /** The live data files of the snapshot that the filter does not rule out: the files a scan reads. */
   public List<DataFile> files() {
+    Schema schema = snapshotSchema();
+    Expression bound = Filters.bind(filter, schema);
+    return allFiles().stream().filter(f -> Filters.mightMatch(bound, schema, f)).toList();
+  }
+
+  private List<DataFile> allFiles() {
     Optional<Snapshot> snapshot = snapshot();
     if (snapshot.isEmpty()) {
       return List.of();
@@ -135,8 +161,11 @@ public final class Scan {
     return files;
   }
 
-  /** Rows in the snapshot, from metadata only. */
+  /** Rows in the snapshot: from metadata only, unless a filter makes reading necessary. */
   public long rowCount() {
+    if (!(filter instanceof Expression.True)) {
+      return countMatchingRows();
+    }
     Optional<Snapshot> snapshot = snapshot();
     if (snapshot.isEmpty()) {
       return 0;
@@ -148,14 +177,47 @@ public final class Scan {
     return table.operations().manifests(snapshot.get()).stream().mapToLong(ManifestFile::liveRows).sum();
   }
 
+  private long countMatchingRows() {
+    long rows = 0;
+    Scan counting = new Scan(table);
+    counting.filter = filter;
+    counting.snapshotId = snapshot().map(Snapshot::snapshotId).orElse(null);
+    counting.columns = List.copyOf(Filters.columns(filter));
+    counting.allocator = allocator;
+    try (ArrowReader reader = counting.arrowReader()) {
+      while (reader.loadNextBatch()) {
+        rows += reader.getVectorSchemaRoot().getRowCount();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return rows;
+  }
+
   /** Streams the snapshot's rows as Arrow batches; the caller must close the reader. */
   public ArrowReader arrowReader() {
     Schema schema = schema();
-    org.apache.arrow.vector.types.pojo.Schema arrowSchema = ArrowSchemas.toArrow(schema);
     List<DataFile> files = files();
     if (files.isEmpty()) {
-      return new EmptyReader(allocator, arrowSchema);
+      return new EmptyReader(allocator, ArrowSchemas.toArrow(schema));
     }
+    if (filter instanceof Expression.True) {
+      return read(files, schema);
+    }
+    // Read the filter's columns too, filter, then hand out only the selected ones.
+    List<Field> readFields = new ArrayList<>(schema.fields());
+    for (String column : Filters.columns(filter)) {
+      if (schema.field(column).isEmpty()) {
+        readFields.add(snapshotSchema().field(column).orElseThrow());
+      }
+    }
+    Schema readSchema = new Schema(schema.schemaId(), readFields);
+    ArrowReader source = read(files, readSchema);
+    return new FilteringReader(allocator, source, Filters.bind(filter, snapshotSchema()), readSchema,
+        schema.fields().size());
+  }
+
+  private ArrowReader read(List<DataFile> files, Schema schema) {
     List<CompletableFuture<LocalFile>> fetches = files.stream()
         .map(f -> table.operations().storage().fetch(f.location())).toList();
     List<LocalFile> local = new ArrayList<>();
@@ -174,6 +236,25 @@ public final class Scan {
       return new FileOwningReader(allocator, parquet, local);
     } catch (RuntimeException e) {
       fetches.forEach(f -> f.thenAccept(LocalFile::close));
+      throw e;
+    }
+  }
+
+  /**
+   * Hands the scan to a native consumer through the Arrow C Data Interface: the batches stay in
+   * the buffers Parquet was decoded into. The consumer owns the stream and releases it (which
+   * closes the scan); see the README for DuckDB.
+   */
+  public void exportTo(ArrowArrayStream stream) {
+    ArrowReader reader = arrowReader();
+    try {
+      Data.exportArrayStream(allocator, reader, stream);
+    } catch (RuntimeException e) {
+      try {
+        reader.close();
+      } catch (IOException closeFailure) {
+        e.addSuppressed(closeFailure);
+      }
       throw e;
     }
   }

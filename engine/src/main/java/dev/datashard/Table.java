@@ -1,5 +1,8 @@
 package dev.datashard;
 
+import dev.datashard.commit.MetadataCommit;
+import dev.datashard.commit.OrphanFiles;
+import dev.datashard.commit.SnapshotExpiry;
 import dev.datashard.commit.TableOperations;
 import dev.datashard.metadata.TableMetadata;
 import java.util.List;
@@ -123,6 +126,63 @@ public final class Table {
 
   public Scan newScan() {
     return new Scan(this);
+  }
+
+  /**
+   * Makes an older snapshot current again, in a new metadata version: no data is copied, and the
+   * snapshot log keeps the history, so a time-travel read as of a time before the rollback still
+   * sees the newer data.
+   */
+  public Snapshot rollback(long snapshotId) {
+    MetadataCommit.commit(ops, "rollback to snapshot " + snapshotId, base -> {
+      try {
+        return base.metadata().withCurrentSnapshot(snapshotId, System.currentTimeMillis(), base.file());
+      } catch (IllegalArgumentException e) {
+        throw new DataShardException(e.getMessage(), e);
+      }
+    });
+    return currentSnapshot().orElseThrow();
+  }
+
+  /**
+   * Removes snapshots committed before {@code olderThanMillis}, except the current snapshot and
+   * its {@code retainLast - 1} most recent ancestors, and deletes the files only they referenced.
+   */
+  public SnapshotExpiry.Result expireSnapshots(long olderThanMillis, int retainLast) {
+    return SnapshotExpiry.expire(ops, olderThanMillis, retainLast);
+  }
+
+  /** Snapshot expiry with Iceberg's defaults: older than 5 days, keeping the current snapshot. */
+  public SnapshotExpiry.Result expireSnapshots() {
+    return expireSnapshots(System.currentTimeMillis() - java.time.Duration.ofDays(5).toMillis(), 1);
+  }
+
+  /**
+   * Deletes (or with {@code dryRun} only lists) files under the table that no metadata
+   * references and that were last modified before {@code olderThanMillis}. Keep the grace period
+   * longer than any commit takes (default 3 days) so in-flight writers are never harmed.
+   */
+  public List<String> removeOrphanFiles(long olderThanMillis, boolean dryRun) {
+    return OrphanFiles.remove(ops, olderThanMillis, dryRun);
+  }
+
+  /** Sets table properties (Iceberg's names, e.g. {@code commit.retry.num-retries}) in a new version. */
+  public Table setProperties(Map<String, String> updates) {
+    MetadataCommit.commit(ops, "setting table properties", base -> {
+      Map<String, String> properties = new java.util.LinkedHashMap<>(base.metadata().properties());
+      properties.putAll(updates);
+      return base.metadata().withProperties(properties, System.currentTimeMillis(), base.file());
+    });
+    return this;
+  }
+
+  public Table removeProperties(java.util.Set<String> keys) {
+    MetadataCommit.commit(ops, "removing table properties", base -> {
+      Map<String, String> properties = new java.util.LinkedHashMap<>(base.metadata().properties());
+      keys.forEach(properties::remove);
+      return base.metadata().withProperties(properties, System.currentTimeMillis(), base.file());
+    });
+    return this;
   }
 
   /** Rows in the current snapshot, from metadata only. */

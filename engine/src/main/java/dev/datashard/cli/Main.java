@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
     description = "Apache Iceberg v2 tables on local disk or S3, Arrow-native.%n"
         + "The store comes from DATASHARD_STORAGE_TYPE (local, the default, or s3) and DATASHARD_S3_*.",
     subcommands = {CreateCommand.class, AppendCommand.class, ScanCommand.class, CountCommand.class,
-        SnapshotsCommand.class, DemoCommand.class})
+        SnapshotsCommand.class, RollbackCommand.class, ExpireCommand.class, OrphansCommand.class,
+        SetPropertyCommand.class, DemoCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,8 +32,7 @@ final class ScanCommand implements Callable<Integer> {
   @Option(names = "--columns", split = ",", paramLabel = "a,b", description = "Columns to print, in order.")
   List<String> columns;
 
-  @Option(names = "--snapshot", paramLabel = "ID", description = "Read as of this snapshot.")
-  Long snapshotId;
+  @Mixin SnapshotChoice choice;
 
   @Option(names = "--limit", paramLabel = "N", description = "Print at most N rows.")
   Long limit;
@@ -51,9 +51,7 @@ final class ScanCommand implements Callable<Integer> {
       if (columns != null) {
         scan.select(columns);
       }
-      if (snapshotId != null) {
-        scan.useSnapshot(snapshotId);
-      }
+      choice.apply(scan);
       Schema schema = scan.schema();
       List<String> names = schema.fields().stream().map(Field::name).toList();
       List<List<String>> tableRows = new ArrayList<>();

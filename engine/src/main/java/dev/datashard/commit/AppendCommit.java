@@ -30,8 +30,6 @@ import java.util.concurrent.ThreadLocalRandom;
  * parent's manifests and the sequence number) and the metadata are rewritten per attempt.
  */
 public final class AppendCommit {
-  private static final String MAX_PREVIOUS_VERSIONS = "write.metadata.previous-versions-max";
-
   private final TableOperations ops;
   private final Schema schema;
   private final List<PendingFile> files;
@@ -91,8 +89,7 @@ public final class AppendCommit {
         Snapshot snapshot = new Snapshot(snapshotId, parent == null ? null : parent.snapshotId(),
             sequenceNumber, System.currentTimeMillis(), manifestList,
             summary(parent, manifests.subList(1, manifests.size()), dataFiles), schema.schemaId());
-        TableMetadata updated = base.metadata().withSnapshot(snapshot, base.file(),
-            Integer.parseInt(base.metadata().property(MAX_PREVIOUS_VERSIONS, "100")));
+        TableMetadata updated = base.metadata().withSnapshot(snapshot, base.file());
         try {
           if (ops.publish(base, updated).isPresent()) {
             published = true;

@@ -123,7 +123,28 @@ public final class TableOperations {
     Version published = new Version(number, file, updated);
     advance(published);
     writeHint(number);
+    if (Boolean.parseBoolean(updated.property(TableMetadata.DELETE_AFTER_COMMIT, "false"))) {
+      deleteDroppedMetadataFiles(base, updated);
+    }
     return Optional.of(published);
+  }
+
+  /** Metadata files that fell out of the metadata log with this commit. */
+  private void deleteDroppedMetadataFiles(Version base, TableMetadata updated) {
+    java.util.Set<String> kept = new java.util.HashSet<>();
+    updated.metadataLog().forEach(entry -> kept.add(entry.metadataFile()));
+    List<String> before = new java.util.ArrayList<>();
+    base.metadata().metadataLog().forEach(entry -> before.add(entry.metadataFile()));
+    before.add(base.file());
+    for (String file : before) {
+      if (!kept.contains(file)) {
+        try {
+          storage.delete(file);
+        } catch (StorageException e) {
+          // Left for orphan removal; the commit itself succeeded.
+        }
+      }
+    }
   }
 
   /** Records a version this process learned of (never moves backwards). */

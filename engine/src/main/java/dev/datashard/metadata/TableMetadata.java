@@ -90,28 +90,62 @@ public record TableMetadata(
     return properties.getOrDefault(key, defaultValue);
   }
 
-  /**
-   * The metadata after committing {@code snapshot} on top of this one, as {@code metadataFile}'s
-   * successor. The snapshot becomes current.
-   */
-  public TableMetadata withSnapshot(Snapshot snapshot, String previousMetadataFile, int maxPreviousVersions) {
+  /** Iceberg's property: how many earlier metadata files the metadata log keeps. */
+  public static final String MAX_PREVIOUS_VERSIONS = "write.metadata.previous-versions-max";
+  /** Iceberg's property: delete metadata files that fall out of the metadata log. */
+  public static final String DELETE_AFTER_COMMIT = "write.metadata.delete-after-commit.enabled";
+
+  /** The metadata after committing {@code snapshot} on top of this one; the snapshot becomes current. */
+  public TableMetadata withSnapshot(Snapshot snapshot, String previousMetadataFile) {
     List<Snapshot> newSnapshots = new ArrayList<>(snapshots);
     newSnapshots.add(snapshot);
     List<LogEntry> newSnapshotLog = new ArrayList<>(snapshotLog);
     newSnapshotLog.add(new LogEntry(snapshot.timestampMillis(), snapshot.snapshotId()));
-    return new TableMetadata(formatVersion, tableUuid, location,
-        Math.max(lastSequenceNumber, snapshot.sequenceNumber()), snapshot.timestampMillis(),
-        lastColumnId, schemas, currentSchemaId, partitionSpecs, defaultSpecId, lastPartitionId,
-        sortOrders, defaultSortOrderId, properties, snapshot.snapshotId(), newSnapshots,
-        newSnapshotLog, appendToLog(previousMetadataFile, maxPreviousVersions), otherFields);
+    return successor(previousMetadataFile, snapshot.timestampMillis(),
+        Math.max(lastSequenceNumber, snapshot.sequenceNumber()), properties, snapshot.snapshotId(),
+        newSnapshots, newSnapshotLog);
   }
 
-  private List<MetadataLogEntry> appendToLog(String previousMetadataFile, int maxPreviousVersions) {
+  /** Makes an existing snapshot current again; the snapshot log records when. */
+  public TableMetadata withCurrentSnapshot(long snapshotId, long nowMillis, String previousMetadataFile) {
+    if (snapshot(snapshotId).isEmpty()) {
+      throw new IllegalArgumentException("table " + location + " has no snapshot " + snapshotId);
+    }
+    List<LogEntry> newSnapshotLog = new ArrayList<>(snapshotLog);
+    newSnapshotLog.add(new LogEntry(nowMillis, snapshotId));
+    return successor(previousMetadataFile, nowMillis, lastSequenceNumber, properties, snapshotId,
+        snapshots, newSnapshotLog);
+  }
+
+  public TableMetadata withProperties(Map<String, String> newProperties, long nowMillis,
+      String previousMetadataFile) {
+    return successor(previousMetadataFile, nowMillis, lastSequenceNumber, newProperties,
+        currentSnapshotId, snapshots, snapshotLog);
+  }
+
+  /** Drops snapshots (never the current one) and their snapshot-log entries. */
+  public TableMetadata withoutSnapshots(java.util.Set<Long> expired, long nowMillis,
+      String previousMetadataFile) {
+    if (currentSnapshotId != null && expired.contains(currentSnapshotId)) {
+      throw new IllegalArgumentException("the current snapshot cannot be expired");
+    }
+    return successor(previousMetadataFile, nowMillis, lastSequenceNumber, properties, currentSnapshotId,
+        snapshots.stream().filter(s -> !expired.contains(s.snapshotId())).toList(),
+        snapshotLog.stream().filter(e -> !expired.contains(e.snapshotId())).toList());
+  }
+
+  private TableMetadata successor(String previousMetadataFile, long nowMillis, long sequenceNumber,
+      Map<String, String> newProperties, Long newCurrentSnapshotId, List<Snapshot> newSnapshots,
+      List<LogEntry> newSnapshotLog) {
     List<MetadataLogEntry> log = new ArrayList<>(metadataLog);
     if (previousMetadataFile != null) {
       log.add(new MetadataLogEntry(lastUpdatedMillis, previousMetadataFile));
     }
-    int excess = log.size() - Math.max(maxPreviousVersions, 0);
-    return excess > 0 ? log.subList(excess, log.size()) : log;
+    int keep = Math.max(Integer.parseInt(newProperties.getOrDefault(MAX_PREVIOUS_VERSIONS, "100")), 0);
+    List<MetadataLogEntry> trimmed = log.size() > keep ? log.subList(log.size() - keep, log.size()) : log;
+    return new TableMetadata(formatVersion, tableUuid, location, sequenceNumber,
+        Math.max(nowMillis, lastUpdatedMillis), lastColumnId, schemas, currentSchemaId, partitionSpecs,
+        defaultSpecId, lastPartitionId, sortOrders, defaultSortOrderId, newProperties,
+        newCurrentSnapshotId, newSnapshots, newSnapshotLog, trimmed, otherFields);
   }
 }

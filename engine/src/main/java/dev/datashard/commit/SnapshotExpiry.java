@@ -1,0 +1,109 @@
+package dev.datashard.commit;
+
+import dev.datashard.Snapshot;
+import dev.datashard.io.StorageException;
+import dev.datashard.metadata.Json;
+import dev.datashard.metadata.ManifestEntry;
+import dev.datashard.metadata.ManifestFile;
+import dev.datashard.metadata.Manifests;
+import dev.datashard.metadata.TableMetadata;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Removes old snapshots from the metadata and then deletes the files only they referenced:
+ * their manifest lists, manifests no kept snapshot lists, and data files no kept manifest holds.
+ * Files are deleted only after the new metadata is published, so readers of the new metadata
+ * never miss a file; a reader still on an expired snapshot may, as in Iceberg.
+ */
+public final class SnapshotExpiry {
+
+  /** What an expiry removed. */
+  public record Result(List<Long> expiredSnapshotIds, int deletedManifestLists, int deletedManifests,
+      int deletedDataFiles) {}
+
+  private SnapshotExpiry() {}
+
+  /**
+   * @param olderThanMillis snapshots committed before this time may expire
+   * @param retainLast how many of the current snapshot's most recent ancestors (itself included)
+   *     to keep whatever their age; at least 1
+   */
+  public static Result expire(TableOperations ops, long olderThanMillis, int retainLast) {
+    if (retainLast < 1) {
+      throw new IllegalArgumentException("retain-last must be at least 1 (the current snapshot), not " + retainLast);
+    }
+    List<Snapshot> expired = new ArrayList<>();
+    TableOperations.Version published = MetadataCommit.commit(ops, "snapshot expiry", base -> {
+      expired.clear();
+      expired.addAll(expirable(base.metadata(), olderThanMillis, retainLast));
+      Set<Long> ids = new HashSet<>();
+      expired.forEach(s -> ids.add(s.snapshotId()));
+      return base.metadata().withoutSnapshots(ids, System.currentTimeMillis(), base.file());
+    });
+    return deleteUnreferenced(ops, published.metadata(), expired);
+  }
+
+  private static List<Snapshot> expirable(TableMetadata metadata, long olderThanMillis, int retainLast) {
+    Set<Long> keep = new HashSet<>();
+    Long id = metadata.currentSnapshotId();
+    for (int kept = 0; id != null && kept < retainLast; kept++) {
+      keep.add(id);
+      id = metadata.snapshot(id).flatMap(Snapshot::parent).orElse(null);
+    }
+    // Snapshots that other branches and tags point at stay too.
+    metadata.otherFields().getOrDefault("refs", Json.MAPPER.createObjectNode())
+        .forEach(ref -> keep.add(ref.path("snapshot-id").asLong()));
+    return metadata.snapshots().stream()
+        .filter(s -> !keep.contains(s.snapshotId()) && s.timestampMillis() < olderThanMillis).toList();
+  }
+
+  private static Result deleteUnreferenced(TableOperations ops, TableMetadata kept, List<Snapshot> expired) {
+    if (expired.isEmpty()) {
+      return new Result(List.of(), 0, 0, 0);
+    }
+    Set<String> keptManifests = new HashSet<>();
+    Set<String> keptDataFiles = new HashSet<>();
+    for (Snapshot snapshot : kept.snapshots()) {
+      for (ManifestFile manifest : ops.manifests(snapshot)) {
+        if (keptManifests.add(manifest.path())) {
+          liveFiles(ops, manifest, keptDataFiles);
+        }
+      }
+    }
+    Set<String> manifestsToDelete = new HashSet<>();
+    Set<String> dataToDelete = new HashSet<>();
+    for (Snapshot snapshot : expired) {
+      for (ManifestFile manifest : ops.manifests(snapshot)) {
+        if (!keptManifests.contains(manifest.path()) && manifestsToDelete.add(manifest.path())) {
+          Set<String> files = new HashSet<>();
+          liveFiles(ops, manifest, files);
+          files.stream().filter(f -> !keptDataFiles.contains(f)).forEach(dataToDelete::add);
+        }
+      }
+    }
+    dataToDelete.forEach(f -> deleteQuietly(ops, f));
+    manifestsToDelete.forEach(f -> deleteQuietly(ops, f));
+    expired.forEach(s -> deleteQuietly(ops, s.manifestList()));
+    return new Result(expired.stream().map(Snapshot::snapshotId).toList(), expired.size(),
+        manifestsToDelete.size(), dataToDelete.size());
+  }
+
+  private static void liveFiles(TableOperations ops, ManifestFile manifest, Set<String> into) {
+    for (ManifestEntry entry : Manifests.readManifest(ops.readMetadataFile(manifest.path()), manifest.path())) {
+      if (entry.isLive()) {
+        into.add(entry.file().location());
+      }
+    }
+  }
+
+  private static void deleteQuietly(TableOperations ops, String location) {
+    try {
+      ops.storage().delete(location);
+    } catch (StorageException e) {
+      // Left behind, it is an orphan for removeOrphanFiles; the expiry itself is committed.
+    }
+  }
+}
