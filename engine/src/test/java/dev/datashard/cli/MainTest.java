@@ -92,6 +92,44 @@ class MainTest {
   }
 
   @Test
+  void timeTravelFiltersAndSnapshotMaintenance() throws IOException, InterruptedException {
+    String table = createEventsTable();
+    Path first = Files.writeString(dir.resolve("1.jsonl"), "{\"user_id\": 1, \"event\": \"login\"}\n");
+    Path second = Files.writeString(dir.resolve("2.jsonl"),
+        "{\"user_id\": 2, \"event\": \"logout\"}\n{\"user_id\": 3, \"event\": \"click\"}\n");
+    assertThat(run("append", table, first.toString()).code()).isZero();
+    Thread.sleep(5);
+    assertThat(run("append", table, second.toString()).code()).isZero();
+    String[] ids = run("snapshots", table, "--format", "jsonl").out().lines()
+        .map(l -> l.replaceAll(".*\"snapshot_id\":(\\d+).*", "$1")).toArray(String[]::new);
+    String firstTime = run("snapshots", table, "--format", "jsonl").out().lines().findFirst().orElseThrow()
+        .replaceAll(".*\"timestamp_ms\":(\\d+).*", "$1");
+
+    assertThat(run("count", table, "--as-of", firstTime).out().trim()).isEqualTo("1");
+    assertThat(run("count", table, "--as-of", java.time.Instant.ofEpochMilli(Long.parseLong(firstTime)).toString())
+        .out().trim()).isEqualTo("1");
+    assertThat(run("count", table, "--where", "user_id >= 2 and event in ('click', 'view')").out().trim()).isEqualTo("1");
+    assertThat(run("scan", table, "--where", "not (user_id = 1)", "--columns", "user_id").out().lines())
+        .containsExactlyInAnyOrder("{\"user_id\":2}", "{\"user_id\":3}");
+    Result badWhere = run("scan", table, "--where", "user_id ==");
+    assertThat(badWhere.code()).isEqualTo(1);
+    assertThat(badWhere.err()).contains("cannot parse filter");
+    assertThat(run("count", table, "--snapshot", ids[0], "--as-of", firstTime).code()).isEqualTo(2);
+
+    Result rollback = run("rollback", table, ids[0]);
+    assertThat(rollback.code()).as(rollback.err()).isZero();
+    assertThat(run("count", table).out().trim()).isEqualTo("1");
+    Result expire = run("expire", table, "--older-than", Long.toString(System.currentTimeMillis() + 1000));
+    assertThat(expire.code()).as(expire.err()).isZero();
+    assertThat(expire.out()).contains("expired 1 snapshot(s)", "1 data file(s)");
+    Result orphans = run("orphans", table, "--dry-run");
+    assertThat(orphans.out()).contains("would delete 0 orphan file(s)");
+    assertThat(run("set-property", table, "commit.retry.num-retries", "7").out()).contains("commit.retry.num-retries=7");
+    assertThat(run("set-property", table, "commit.retry.num-retries", "--unset").code()).isZero();
+    assertThat(run("set-property", table, "k").code()).isEqualTo(2);
+  }
+
+  @Test
   void demoRunsOnAFreshWarehouse() {
     Result demo = run("demo", dir.resolve("warehouse").toString());
     assertThat(demo.code()).as(demo.err()).isZero();

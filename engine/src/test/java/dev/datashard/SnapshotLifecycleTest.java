@@ -1,0 +1,174 @@
+package dev.datashard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.datashard.commit.SnapshotExpiry;
+import dev.datashard.io.StorageConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.apache.arrow.memory.RootAllocator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SnapshotLifecycleTest {
+  @TempDir Path warehouse;
+  private RootAllocator allocator;
+  private DataShard shard;
+  private Table table;
+
+  @BeforeEach
+  void open() {
+    allocator = new RootAllocator();
+    shard = DataShard.open(StorageConfig.local(warehouse), allocator);
+    table = shard.createTable("t", Schema.fromJson(
+        "{\"fields\": [{\"id\": 1, \"name\": \"id\", \"type\": \"long\", \"required\": true}]}"));
+  }
+
+  @AfterEach
+  void close() {
+    shard.close();
+    allocator.close();
+  }
+
+  private Snapshot append(long... ids) {
+    List<Map<String, Object>> records = new ArrayList<>();
+    for (long id : ids) {
+      records.add(Map.of("id", id));
+    }
+    return table.appendRecords(records).orElseThrow();
+  }
+
+  private List<Path> files(String dir) throws IOException {
+    try (Stream<Path> files = Files.list(warehouse.resolve("t").resolve(dir))) {
+      return files.filter(Files::isRegularFile).toList();
+    }
+  }
+
+  @Test
+  void timeTravelReadsOldDataByIdAndByTime() throws InterruptedException {
+    Snapshot first = append(1, 2);
+    Thread.sleep(5);
+    Snapshot second = append(3);
+    assertThat(table.newScan().useSnapshot(first.snapshotId()).toRecords()).hasSize(2);
+    assertThat(table.newScan().asOfTime(first.timestampMillis()).toRecords()).hasSize(2);
+    assertThat(table.newScan().asOfTime(second.timestampMillis()).rowCount()).isEqualTo(3);
+    assertThatThrownBy(() -> table.newScan().asOfTime(first.timestampMillis() - 1).toRecords())
+        .isInstanceOf(DataShardException.class).hasMessageContaining("had no snapshot at");
+    assertThatThrownBy(() -> table.newScan().useSnapshot(42).toRecords())
+        .isInstanceOf(DataShardException.class).hasMessageContaining("no snapshot 42");
+  }
+
+  @Test
+  void rollbackMakesAnOlderSnapshotCurrentAndKeepsHistory() throws InterruptedException {
+    Snapshot first = append(1);
+    Thread.sleep(5);
+    Snapshot second = append(2);
+    Thread.sleep(5);
+    table.rollback(first.snapshotId());
+    Table reloaded = shard.loadTable("t");
+    assertThat(reloaded.currentSnapshot()).contains(first);
+    assertThat(reloaded.rowCount()).isEqualTo(1);
+    assertThat(reloaded.newScan().asOfTime(second.timestampMillis()).rowCount()).isEqualTo(2);
+    Snapshot third = append(3);
+    assertThat(third.parentId()).isEqualTo(first.snapshotId());
+    assertThat(shard.loadTable("t").newScan().toRecords()).extracting(r -> r.get("id")).containsExactlyInAnyOrder(1L, 3L);
+    assertThatThrownBy(() -> table.rollback(99)).hasMessageContaining("no snapshot 99");
+  }
+
+  @Test
+  void expiryRemovesSnapshotsAndOnlyTheirFiles() throws IOException {
+    Snapshot first = append(1);
+    append(2);
+    table.rollback(first.snapshotId()); // the second snapshot's data is now referenced by nothing current
+    Snapshot third = append(3);
+    int listsBefore = (int) files("metadata").stream().filter(p -> p.getFileName().toString().startsWith("snap-")).count();
+
+    SnapshotExpiry.Result result = table.expireSnapshots(System.currentTimeMillis() + 1, 2);
+    assertThat(result.expiredSnapshotIds()).hasSize(1);
+    assertThat(result.deletedDataFiles()).isEqualTo(1);
+    assertThat(result.deletedManifests()).isEqualTo(1);
+    Table reloaded = shard.loadTable("t");
+    assertThat(reloaded.snapshots()).extracting(Snapshot::snapshotId).containsExactly(first.snapshotId(), third.snapshotId());
+    assertThat(reloaded.newScan().toRecords()).extracting(r -> r.get("id")).containsExactlyInAnyOrder(1L, 3L);
+    assertThat(files("data")).hasSize(2);
+    assertThat(files("metadata").stream().filter(p -> p.getFileName().toString().startsWith("snap-")))
+        .hasSize(listsBefore - 1);
+    assertThat(table.expireSnapshots().expiredSnapshotIds()).as("nothing is 5 days old").isEmpty();
+  }
+
+  @Test
+  void expiryWhileWritersCommitLosesNoRow() throws Exception {
+    ExecutorService writers = Executors.newFixedThreadPool(3);
+    try {
+      List<Future<?>> running = new ArrayList<>();
+      for (int w = 0; w < 3; w++) {
+        long writer = w;
+        running.add(writers.submit(() -> {
+          for (int i = 0; i < 15; i++) {
+            append(writer * 1000 + i);
+          }
+        }));
+      }
+      for (int round = 0; round < 5; round++) {
+        table.expireSnapshots(System.currentTimeMillis(), 1);
+      }
+      for (Future<?> f : running) {
+        f.get();
+      }
+    } finally {
+      writers.shutdown();
+    }
+    table.expireSnapshots(System.currentTimeMillis(), 1);
+    Table reloaded = shard.loadTable("t");
+    assertThat(reloaded.snapshots()).hasSize(1);
+    assertThat(reloaded.newScan().toRecords()).hasSize(45);
+    assertThat(reloaded.rowCount()).isEqualTo(45);
+  }
+
+  @Test
+  void orphanRemovalSparesReferencedAndYoungFiles() throws IOException {
+    append(1);
+    Path orphan = Files.writeString(warehouse.resolve("t/data/left-by-a-killed-writer.parquet"), "x");
+    Files.setLastModifiedTime(orphan, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+    Path young = Files.writeString(warehouse.resolve("t/data/in-flight.parquet"), "y");
+
+    long anHourAgo = System.currentTimeMillis() - 1_800_000;
+    List<String> dryRun = table.removeOrphanFiles(anHourAgo, true);
+    assertThat(dryRun).singleElement().satisfies(f -> assertThat(f).endsWith("left-by-a-killed-writer.parquet"));
+    assertThat(orphan).exists();
+    assertThat(table.removeOrphanFiles(anHourAgo, false)).hasSize(1);
+    assertThat(orphan).doesNotExist();
+    assertThat(young).exists();
+    assertThat(table.removeOrphanFiles(System.currentTimeMillis() + 1000, false))
+        .singleElement().satisfies(f -> assertThat(f).endsWith("in-flight.parquet"));
+    assertThat(shard.loadTable("t").newScan().toRecords()).hasSize(1);
+  }
+
+  @Test
+  void oldMetadataFilesAreDeletedWhenAskedTo() throws IOException {
+    table.setProperties(Map.of("write.metadata.delete-after-commit.enabled", "true",
+        "write.metadata.previous-versions-max", "2"));
+    for (int i = 0; i < 5; i++) {
+      append(i);
+    }
+    List<String> versions = files("metadata").stream().map(p -> p.getFileName().toString())
+        .filter(n -> n.endsWith(".metadata.json")).sorted().toList();
+    assertThat(versions).containsExactly("v5.metadata.json", "v6.metadata.json", "v7.metadata.json");
+    Table reloaded = shard.loadTable("t");
+    assertThat(reloaded.properties()).containsEntry("write.metadata.previous-versions-max", "2");
+    assertThat(reloaded.newScan().rowCount()).isEqualTo(5);
+    reloaded.removeProperties(java.util.Set.of("write.metadata.previous-versions-max"));
+    assertThat(shard.loadTable("t").properties()).doesNotContainKey("write.metadata.previous-versions-max");
+  }
+}
