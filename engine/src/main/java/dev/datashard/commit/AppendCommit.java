@@ -93,6 +93,7 @@ public final class AppendCommit {
         try {
           if (ops.publish(base, updated).isPresent()) {
             published = true;
+            ops.cacheManifests(manifestList, manifests);
             return snapshot;
           }
         } catch (AmbiguousWriteException e) {

@@ -162,6 +162,11 @@ public final class TableOperations {
         list -> Manifests.readManifestList(readMetadataFile(list), list));
   }
 
+  /** Remembers the manifests of a manifest list this process wrote, sparing the next commit a read. */
+  void cacheManifests(String manifestList, List<ManifestFile> manifests) {
+    manifestLists.put(manifestList, List.copyOf(manifests));
+  }
+
   public CompletableFuture<byte[]> readAsync(String file) {
     return storage.readAsync(file);
   }
