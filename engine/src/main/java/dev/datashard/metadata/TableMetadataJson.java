@@ -63,7 +63,12 @@ public final class TableMetadataJson {
     Map<String, JsonNode> other = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
-      if (!KNOWN.contains(e.getKey())) {
+      if (e.getKey().equals("refs") && e.getValue().isObject()) {
+        // "main" follows current-snapshot-id; keeping it here would go stale on the next commit.
+        ObjectNode refs = ((ObjectNode) e.getValue()).deepCopy();
+        refs.remove("main");
+        other.put("refs", refs);
+      } else if (!KNOWN.contains(e.getKey())) {
         other.put(e.getKey(), e.getValue());
       }
     }
