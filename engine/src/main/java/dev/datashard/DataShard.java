@@ -3,6 +3,7 @@ package dev.datashard;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.datashard.commit.TableCopy;
 import dev.datashard.commit.TableOperations;
 import dev.datashard.io.Storage;
 import dev.datashard.io.StorageConfig;
@@ -105,6 +106,15 @@ public final class DataShard implements AutoCloseable {
         || o.location().endsWith("version-hint.text")).forEach(o -> storage.delete(o.location()));
     storage.list(location + "/").forEach(o -> storage.delete(o.location()));
     return true;
+  }
+
+  /**
+   * Copies a table, with all its snapshots, to {@code targetName} in {@code target} (this store
+   * or another: local disk to S3 and back). The copy appears only once complete.
+   */
+  public TableCopy.Result copyTable(String sourceName, DataShard target, String targetName) {
+    TableOperations source = new TableOperations(storage, storage.tableLocation(sourceName));
+    return TableCopy.copy(source, new TableOperations(target.storage, target.storage.tableLocation(targetName)));
   }
 
   @Override

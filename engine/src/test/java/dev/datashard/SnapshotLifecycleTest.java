@@ -156,6 +156,26 @@ class SnapshotLifecycleTest {
   }
 
   @Test
+  void copyKeepsEverySnapshotReadableAndTheSourceUntouched(@TempDir Path elsewhere) {
+    Snapshot first = append(1, 2);
+    Snapshot second = append(3);
+    try (DataShard other = DataShard.open(StorageConfig.local(elsewhere), allocator)) {
+      var result = shard.copyTable("t", other, "copy");
+      assertThat(result.snapshots()).isEqualTo(2);
+      assertThat(result.dataFiles()).isEqualTo(2);
+      Table copy = other.loadTable("copy");
+      assertThat(copy.location()).startsWith(elsewhere.toUri().toString().replaceAll("/$", ""));
+      assertThat(copy.snapshots()).extracting(Snapshot::snapshotId).containsExactly(first.snapshotId(), second.snapshotId());
+      assertThat(copy.newScan().useSnapshot(first.snapshotId()).toRecords()).hasSize(2);
+      assertThat(copy.newScan().toRecords()).extracting(r -> r.get("id")).containsExactlyInAnyOrder(1L, 2L, 3L);
+      copy.appendRecords(List.of(Map.of("id", 4L)));
+      assertThat(other.loadTable("copy").rowCount()).isEqualTo(4);
+      assertThatThrownBy(() -> shard.copyTable("t", other, "copy")).isInstanceOf(TableExistsException.class);
+    }
+    assertThat(shard.loadTable("t").rowCount()).isEqualTo(3);
+  }
+
+  @Test
   void oldMetadataFilesAreDeletedWhenAskedTo() throws IOException {
     table.setProperties(Map.of("write.metadata.delete-after-commit.enabled", "true",
         "write.metadata.previous-versions-max", "2"));

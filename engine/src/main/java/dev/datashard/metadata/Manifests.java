@@ -322,4 +322,37 @@ public final class Manifests {
     }
     return records;
   }
+
+  /**
+   * A copy of a manifest or manifest list with its file locations moved: {@code file_path} of
+   * every data file, or {@code manifest_path} (and {@code manifest_length}, from
+   * {@code newLengths}) of every manifest. Everything else, file metadata included, is kept.
+   */
+  public static byte[] relocate(byte[] avro, String location, java.util.function.UnaryOperator<String> move,
+      Map<String, Long> newLengths) {
+    List<GenericRecord> records = readAvro(avro, location);
+    Map<String, String> meta = new HashMap<>();
+    org.apache.avro.Schema schema;
+    try (DataFileStream<GenericRecord> stream = new DataFileStream<>(
+        new java.io.ByteArrayInputStream(avro), new GenericDatumReader<>())) {
+      schema = stream.getSchema();
+      for (String key : stream.getMetaKeys()) {
+        meta.put(key, stream.getMetaString(key));
+      }
+    } catch (IOException e) {
+      throw new MalformedMetadataException(location, "not a readable Avro file: " + e.getMessage(), e);
+    }
+    for (GenericRecord record : records) {
+      if (record.getSchema().getField("data_file") != null) {
+        GenericRecord file = (GenericRecord) record.get("data_file");
+        file.put("file_path", move.apply(file.get("file_path").toString()));
+      } else {
+        String path = record.get("manifest_path").toString();
+        record.put("manifest_path", move.apply(path));
+        record.put("manifest_length", newLengths.getOrDefault(path, (Long) record.get("manifest_length")));
+      }
+    }
+    meta.keySet().removeIf(key -> key.startsWith("avro."));
+    return writeAvro(schema, meta, records);
+  }
 }

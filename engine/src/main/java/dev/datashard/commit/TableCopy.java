@@ -1,0 +1,144 @@
+package dev.datashard.commit;
+
+import dev.datashard.DataShardException;
+import dev.datashard.Snapshot;
+import dev.datashard.TableExistsException;
+import dev.datashard.io.LocalFile;
+import dev.datashard.io.Storage;
+import dev.datashard.io.StorageException;
+import dev.datashard.metadata.ManifestEntry;
+import dev.datashard.metadata.ManifestFile;
+import dev.datashard.metadata.Manifests;
+import dev.datashard.metadata.TableMetadata;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
+
+/**
+ * Copies a table to another location, possibly in another store (local disk to S3 and back),
+ * with every snapshot readable at the destination. Iceberg metadata holds absolute locations, so
+ * manifests, manifest lists and the metadata are rewritten with the new ones; data files are copied
+ * as they are. The destination becomes visible only at the end, when its first metadata version
+ * is published, so a failed copy leaves no table behind.
+ */
+public final class TableCopy {
+  private TableCopy() {}
+
+  /** The result: how many files of each kind were copied. */
+  public record Result(int snapshots, int dataFiles, int manifests, long bytes) {}
+
+  public static Result copy(TableOperations source, TableOperations target) {
+    if (target.exists()) {
+      throw new TableExistsException(target.location());
+    }
+    TableMetadata metadata = source.refresh().metadata();
+    String from = source.location();
+    String to = target.location();
+    Storage out = target.storage();
+    UnaryOperator<String> move = location -> {
+      if (!location.startsWith(from + "/")) {
+        throw new DataShardException("cannot copy " + from + ": it references " + location
+            + ", which lies outside the table");
+      }
+      return to + location.substring(from.length());
+    };
+    Set<String> manifests = new LinkedHashSet<>();
+    Set<String> dataFiles = new LinkedHashSet<>();
+    for (Snapshot snapshot : metadata.snapshots()) {
+      for (ManifestFile manifest : source.manifests(snapshot)) {
+        if (manifests.add(manifest.path())) {
+          for (ManifestEntry entry : Manifests.readManifest(source.readMetadataFile(manifest.path()), manifest.path())) {
+            dataFiles.add(entry.file().location());
+          }
+        }
+      }
+    }
+    long[] bytes = {0};
+    List<String> written = new ArrayList<>();
+    List<CompletableFuture<Void>> copies = new ArrayList<>();
+    try {
+      return copyFiles(source, target, metadata, move, manifests, dataFiles, bytes, written, copies);
+    } catch (RuntimeException e) {
+      // Nothing at the destination is visible yet; remove what was copied so far.
+      copies.forEach(c -> c.handle((ok, failure) -> null).join());
+      written.forEach(location -> {
+        try {
+          out.delete(location);
+        } catch (StorageException ignored) {
+          // an unreferenced leftover, cleaned by orphan removal
+        }
+      });
+      throw e;
+    }
+  }
+
+  private static Result copyFiles(TableOperations source, TableOperations target, TableMetadata metadata,
+      UnaryOperator<String> move, Set<String> manifests, Set<String> dataFiles, long[] bytes,
+      List<String> written, List<CompletableFuture<Void>> copies) {
+    Storage in = source.storage();
+    Storage out = target.storage();
+    String to = target.location();
+    for (String file : dataFiles) {
+      written.add(move.apply(file));
+      copies.add(in.fetch(file).thenCompose(local -> copyFile(local, out, move.apply(file), bytes)));
+    }
+    Map<String, Long> manifestLengths = new HashMap<>();
+    for (String manifest : manifests) {
+      byte[] rewritten = Manifests.relocate(source.readMetadataFile(manifest), manifest, move, Map.of());
+      manifestLengths.put(manifest, (long) rewritten.length);
+      written.add(move.apply(manifest));
+      copies.add(out.writeAsync(move.apply(manifest), rewritten));
+    }
+    List<Snapshot> snapshots = new ArrayList<>();
+    for (Snapshot snapshot : metadata.snapshots()) {
+      byte[] list = Manifests.relocate(source.readMetadataFile(snapshot.manifestList()),
+          snapshot.manifestList(), move, manifestLengths);
+      written.add(move.apply(snapshot.manifestList()));
+      copies.add(out.writeAsync(move.apply(snapshot.manifestList()), list));
+      snapshots.add(new Snapshot(snapshot.snapshotId(), snapshot.parentId(), snapshot.sequenceNumber(),
+          snapshot.timestampMillis(), move.apply(snapshot.manifestList()), snapshot.summary(),
+          snapshot.schemaId()));
+    }
+    StorageException.join(CompletableFuture.allOf(copies.toArray(CompletableFuture[]::new)));
+    // The copy starts a new metadata history: its log of earlier metadata files stays behind.
+    TableMetadata copied = new TableMetadata(metadata.formatVersion(), metadata.tableUuid(), to,
+        metadata.lastSequenceNumber(), metadata.lastUpdatedMillis(), metadata.lastColumnId(),
+        metadata.schemas(), metadata.currentSchemaId(), metadata.partitionSpecs(), metadata.defaultSpecId(),
+        metadata.lastPartitionId(), metadata.sortOrders(), metadata.defaultSortOrderId(),
+        metadata.properties(), metadata.currentSnapshotId(), snapshots, metadata.snapshotLog(), List.of(),
+        metadata.otherFields());
+    if (!target.create(copied)) {
+      throw new TableExistsException(target.location());
+    }
+    return new Result(snapshots.size(), dataFiles.size(), manifests.size(), bytes[0]);
+  }
+
+  private static CompletableFuture<Void> copyFile(LocalFile local, Storage out, String location, long[] bytes) {
+    try {
+      Path staged = out.stagingDirectory(location).resolve("copy");
+      Files.copy(local.path(), staged);
+      synchronized (bytes) {
+        bytes[0] += Files.size(staged);
+      }
+      return out.putFile(staged, location).whenComplete((ok, failure) -> {
+        try {
+          Files.deleteIfExists(staged.getParent());
+        } catch (java.io.IOException ignored) {
+          // an empty staging directory is harmless
+        }
+      });
+    } catch (java.io.IOException e) {
+      return CompletableFuture.failedFuture(new StorageException(StorageException.Kind.IO,
+          "cannot copy " + local.path() + " to " + location + ": " + e.getMessage(), e));
+    } finally {
+      local.close();
+    }
+  }
+}
