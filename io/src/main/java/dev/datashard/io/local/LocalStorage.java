@@ -73,11 +73,17 @@ public final class LocalStorage implements Storage {
     return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
   }
 
-  /** The local path of a {@code file:} location. */
+  /**
+   * The local path of a {@code file:} location, or of an absolute path without a scheme: Iceberg's
+   * file-system tables created with a plain path name their metadata and data files that way.
+   */
   public static Path pathOf(String location) {
+    if (location.startsWith("/")) {
+      return Path.of(location);
+    }
     if (!location.startsWith("file:")) {
       throw new StorageException(Kind.MISCONFIGURED,
-          "'" + location + "' is not a local file location (expected file:...)");
+          "'" + location + "' is not a local file location (expected file:... or an absolute path)");
     }
     return Path.of(URI.create(location));
   }
