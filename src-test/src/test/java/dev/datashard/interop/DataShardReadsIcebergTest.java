@@ -11,6 +11,7 @@ import dev.datashard.io.StorageConfig;
 import dev.datashard.io.local.LocalStorage;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.arrow.memory.RootAllocator;
@@ -76,7 +77,7 @@ class DataShardReadsIcebergTest {
       assertThat(ours.timestampMillis()).isEqualTo(theirs.timestampMillis());
       // Iceberg's API keeps the operation out of the summary map; the JSON has it inside.
       assertThat(ours.operation()).isEqualTo(theirs.operation()).isEqualTo("append");
-      Map<String, String> summary = new java.util.HashMap<>(ours.summary());
+      Map<String, String> summary = new HashMap<>(ours.summary());
       summary.remove("operation");
       assertThat(summary).isEqualTo(theirs.summary());
     }

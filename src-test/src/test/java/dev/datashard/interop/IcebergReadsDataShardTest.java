@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import java.util.stream.StreamSupport;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -243,7 +244,7 @@ class IcebergReadsDataShardTest {
     assertThat(plannedFiles(iceberg.newScan().filter(Expressions.greaterThanOrEqual("s", "héllo wörld ✓ 4"))))
         .isEqualTo(2);
     // NaN counts prune too: no file has a NaN in f, and not every file has one in d.
-    long filesWithNaN = java.util.stream.IntStream.of(0, 10, 20, 30, 40)
+    long filesWithNaN = IntStream.of(0, 10, 20, 30, 40)
         .filter(start -> AllTypes.rows(start, start + 10).stream()
             .anyMatch(r -> r.get("d") instanceof Double d && d.isNaN())).count();
     assertThat(filesWithNaN).isBetween(1L, 4L);

@@ -3,6 +3,10 @@ package dev.datashard.interop;
 import static org.apache.iceberg.types.Types.NestedField.optional;
 import static org.apache.iceberg.types.Types.NestedField.required;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.types.Types;
 
@@ -41,5 +45,25 @@ final class IcebergSchemas {
             optional(30, "a", Types.StringType.get())))),
         optional(31, "ml", Types.MapType.ofOptional(32, 33, Types.IntegerType.get(),
             Types.ListType.ofRequired(34, Types.DateType.get()))));
+  }
+
+  /** A small table: id, category (to partition by), value. */
+  static Schema events() {
+    return new Schema(
+        required(1, "id", Types.LongType.get()),
+        optional(2, "category", Types.StringType.get()),
+        optional(3, "value", Types.IntegerType.get()));
+  }
+
+  static List<Map<String, Object>> eventRows(int from, int to, String category) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (int n = from; n < to; n++) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("id", (long) n);
+      row.put("category", category);
+      row.put("value", n * 10);
+      rows.add(row);
+    }
+    return rows;
   }
 }

@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.IcebergGenerics;
@@ -77,7 +78,7 @@ final class Interop {
         byColumn.putIfAbsent("(columns)", a.keySet() + " instead of " + e.keySet());
       }
       for (String column : e.keySet()) {
-        if (!java.util.Objects.equals(a.get(column), e.get(column))) {
+        if (!Objects.equals(a.get(column), e.get(column))) {
           byColumn.putIfAbsent(column, "row id=" + e.get("id") + ": " + describe(a.get(column))
               + " instead of " + describe(e.get(column)));
         }
