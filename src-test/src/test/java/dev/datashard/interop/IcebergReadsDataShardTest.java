@@ -2,6 +2,9 @@ package dev.datashard.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.datashard.DataShard;
 import dev.datashard.Snapshot;
 import dev.datashard.Transaction;
@@ -26,11 +29,19 @@ import java.util.stream.IntStream;
 import java.util.stream.StreamSupport;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.avro.file.DataFileReader;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Metrics;
 import org.apache.iceberg.MetricsConfig;
+import org.apache.iceberg.PartitionSpecParser;
+import org.apache.iceberg.SchemaParser;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.TableMetadataParser;
 import org.apache.iceberg.TableScan;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
@@ -226,6 +237,37 @@ class IcebergReadsDataShardTest {
       }
     }
     assertThat(files).isEqualTo(5);
+  }
+
+  /**
+   * The metadata JSON DataShard wrote equals what Iceberg writes for the same table state, key by
+   * key, and the manifests' Avro metadata carries the schema and spec as Iceberg serializes them.
+   */
+  @Test
+  void metadataFilesMatchIcebergsOwnSerialization() throws IOException {
+    Written written = writeAllTypes();
+    Table iceberg = Interop.icebergTable(written.table().location());
+    TableMetadata current = ((HasTableOperations) iceberg).operations().current();
+    ObjectMapper json = new ObjectMapper();
+    JsonNode ours = json.readTree(Path.of(java.net.URI.create(written.table().metadataFile())).toFile());
+    ObjectNode theirs = (ObjectNode) json.readTree(TableMetadataParser.toJson(current));
+    // Optional lists Iceberg writes even when empty; DataShard leaves them out.
+    assertThat(theirs.remove("statistics")).isEmpty();
+    assertThat(theirs.remove("partition-statistics")).isEmpty();
+    assertThat(ours).isEqualTo(theirs);
+
+    for (org.apache.iceberg.ManifestFile manifest : iceberg.currentSnapshot().allManifests(iceberg.io())) {
+      try (DataFileReader<GenericRecord> reader = new DataFileReader<>(
+          new java.io.File(java.net.URI.create(manifest.path())), new GenericDatumReader<>())) {
+        assertThat(json.readTree(reader.getMetaString("schema")))
+            .isEqualTo(json.readTree(SchemaParser.toJson(iceberg.schema())));
+        assertThat(json.readTree(reader.getMetaString("partition-spec")))
+            .isEqualTo(json.readTree(PartitionSpecParser.toJson(iceberg.spec())).get("fields"));
+        assertThat(reader.getMetaString("partition-spec-id")).isEqualTo(Integer.toString(iceberg.spec().specId()));
+        assertThat(reader.getMetaString("format-version")).isEqualTo("2");
+        assertThat(reader.getMetaString("content")).isEqualTo("data");
+      }
+    }
   }
 
   @Test
