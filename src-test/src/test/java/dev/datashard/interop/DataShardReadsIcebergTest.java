@@ -136,4 +136,22 @@ class DataShardReadsIcebergTest {
     iceberg.refresh();
     Interop.assertSameRows(Interop.icebergRows(iceberg, null), expected(0, 35));
   }
+
+  /** Locations are plain paths after the scheme, as Iceberg's file IOs take them: no %20 for a space. */
+  @Test
+  void tablesUnderPathsWithSpacesWorkBothWays() {
+    dev.datashard.Table ours = shard.createTable("with space/by datashard", AllTypes.SCHEMA);
+    ours.appendRecords(AllTypes.rows(0, 5));
+    assertThat(ours.location()).endsWith("/with space/by datashard");
+    Interop.assertSameRows(Interop.icebergRows(Interop.icebergTable(ours.location()), null), expected(0, 5));
+
+    Table iceberg = IcebergWrites.create("file:" + warehouse.resolve("with space/by iceberg"),
+        IcebergSchemas.allTypes(), PartitionSpec.unpartitioned());
+    IcebergWrites.append(iceberg, AllTypes.rows(0, 5));
+    dev.datashard.Table theirs = shard.loadTable("with space/by iceberg");
+    Interop.assertSameRows(Interop.datashardRows(theirs.newScan()), expected(0, 5));
+    theirs.appendRecords(AllTypes.rows(5, 10));
+    iceberg.refresh();
+    Interop.assertSameRows(Interop.icebergRows(iceberg, null), expected(0, 10));
+  }
 }
