@@ -17,6 +17,7 @@ import dev.datashard.metadata.TableMetadata;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -134,13 +135,7 @@ public final class Scan {
     }
     TableOperations ops = table.operations();
     List<ManifestFile> manifests = ops.manifests(snapshot.get());
-    for (ManifestFile manifest : manifests) {
-      if (manifest.content() == ManifestFile.Content.DELETES) {
-        throw new DataShardException("snapshot " + snapshot.get().snapshotId() + " of "
-            + table.location() + " has delete files (" + manifest.path() + "), which DataShard "
-            + "cannot apply yet; reading it would return deleted rows");
-      }
-    }
+    refuseDeletes(snapshot.get(), manifests);
     List<CompletableFuture<byte[]>> reads = manifests.stream().map(m -> ops.readAsync(m.path())).toList();
     List<DataFile> files = new ArrayList<>();
     for (int i = 0; i < manifests.size(); i++) {
@@ -170,11 +165,69 @@ public final class Scan {
     if (snapshot.isEmpty()) {
       return 0;
     }
+    // total-records counts rows that delete files remove: it is the answer only without any.
     Optional<Long> total = snapshot.get().totalRecords();
-    if (total.isPresent()) {
+    if (total.isPresent() && "0".equals(snapshot.get().summary().get("total-delete-files"))) {
       return total.get();
     }
-    return table.operations().manifests(snapshot.get()).stream().mapToLong(ManifestFile::liveRows).sum();
+    List<ManifestFile> manifests = table.operations().manifests(snapshot.get());
+    refuseDeletes(snapshot.get(), manifests);
+    return manifests.stream().mapToLong(ManifestFile::liveRows).sum();
+  }
+
+  private void refuseDeletes(Snapshot snapshot, List<ManifestFile> manifests) {
+    for (ManifestFile manifest : manifests) {
+      if (manifest.content() == ManifestFile.Content.DELETES) {
+        throw new DataShardException("snapshot " + snapshot.snapshotId() + " of "
+            + table.location() + " has delete files (" + manifest.path() + "), which DataShard "
+            + "cannot apply yet; reading it would return deleted rows");
+      }
+    }
+  }
+
+  /**
+   * Parquet columns are matched by name, not field id: right only while no field of any schema the
+   * table had carries another name now, and no name now belongs to another field. Otherwise files
+   * written before a rename would read as nulls, or a re-added column would read the dropped one.
+   */
+  private void refuseRenamedFields() {
+    Map<Integer, String> current = fieldPaths(table.schema());
+    Map<String, Integer> currentIds = new HashMap<>();
+    current.forEach((id, path) -> currentIds.put(path, id));
+    for (Schema schema : table.metadata().schemas()) {
+      for (Map.Entry<Integer, String> field : fieldPaths(schema).entrySet()) {
+        String now = current.get(field.getKey());
+        Integer idNow = currentIds.get(field.getValue());
+        if ((now != null && !now.equals(field.getValue())) || (idNow != null && !idNow.equals(field.getKey()))) {
+          throw new DataShardException("column '" + field.getValue() + "' (field id " + field.getKey()
+              + ") of " + table.location() + (now != null ? " was renamed to '" + now + "'"
+              : " was dropped and its name reused by field id " + idNow) + " in a later schema; "
+              + "DataShard reads Parquet columns by name and cannot read tables whose columns were "
+              + "renamed or re-added yet");
+        }
+      }
+    }
+  }
+
+  /** Field id to dotted path of every field, nested ones included. */
+  private static Map<Integer, String> fieldPaths(Schema schema) {
+    Map<Integer, String> paths = new HashMap<>();
+    for (Field field : schema.fields()) {
+      collectPaths(field.id(), field.name(), field.type(), paths);
+    }
+    return paths;
+  }
+
+  private static void collectPaths(int id, String path, Type type, Map<Integer, String> paths) {
+    paths.put(id, path);
+    if (type instanceof Type.Struct struct) {
+      struct.fields().forEach(f -> collectPaths(f.id(), path + "." + f.name(), f.type(), paths));
+    } else if (type instanceof Type.ListOf list) {
+      collectPaths(list.elementId(), path + ".element", list.element(), paths);
+    } else if (type instanceof Type.MapOf map) {
+      collectPaths(map.keyId(), path + ".key", map.key(), paths);
+      collectPaths(map.valueId(), path + ".value", map.value(), paths);
+    }
   }
 
   private long countMatchingRows() {
@@ -196,6 +249,7 @@ public final class Scan {
 
   /** Streams the snapshot's rows as Arrow batches; the caller must close the reader. */
   public ArrowReader arrowReader() {
+    refuseRenamedFields();
     Schema schema = schema();
     List<DataFile> files = files();
     if (files.isEmpty()) {

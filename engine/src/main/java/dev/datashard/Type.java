@@ -10,7 +10,11 @@ import java.util.regex.Pattern;
 /** A column type of the Iceberg type system. */
 public sealed interface Type {
 
-  /** Iceberg's name for the type, as written in schema JSON ({@code long}, {@code decimal(9,2)}, ...). */
+  /**
+   * Iceberg's name for the type ({@code decimal(9, 2)}, {@code fixed[16]}, {@code struct}...); for
+   * a {@link Primitive} it is the enum constant's ({@code LONG}), and its {@code toString()} is
+   * Iceberg's ({@code long}).
+   */
   String name();
 
   default boolean isPrimitive() {

@@ -99,7 +99,7 @@ class TableTest {
     }
     String metadata = Files.readString(root.resolve("metadata/v2.metadata.json"));
     assertThat(metadata).contains("\"format-version\":2", "\"current-snapshot-id\"", "\"refs\"",
-        "\"manifest-list\":\"file:");
+        "\"manifest-list\":\"file:", "\"type\":\"long\"", "\"type\":\"string\"");
   }
 
   @Test

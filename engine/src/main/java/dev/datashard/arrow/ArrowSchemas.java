@@ -4,6 +4,7 @@ import dev.datashard.Field;
 import dev.datashard.Schema;
 import dev.datashard.Type;
 import dev.datashard.io.parquet.ParquetFiles;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.arrow.vector.types.DateUnit;
@@ -17,6 +18,14 @@ import org.apache.arrow.vector.types.pojo.FieldType;
  * carries its Iceberg field id as {@code PARQUET:field_id}, which the Parquet writer stores.
  */
 public final class ArrowSchemas {
+  /**
+   * Marks uuid columns as Arrow's canonical UUID extension type, for which the Parquet writer adds
+   * the UUID logical type the Iceberg spec requires on {@code fixed_len_byte_array(16)}; without it,
+   * Iceberg's readers return the bytes instead of a UUID. The vectors stay FixedSizeBinary(16).
+   */
+  private static final Map<String, String> UUID_EXTENSION = Map.of(
+      "ARROW:extension:name", "arrow.uuid", "ARROW:extension:metadata", "");
+
   private ArrowSchemas() {}
 
   public static org.apache.arrow.vector.types.pojo.Schema toArrow(Schema schema) {
@@ -30,7 +39,11 @@ public final class ArrowSchemas {
 
   private static org.apache.arrow.vector.types.pojo.Field arrowField(String name, int id, Type type,
       boolean nullable) {
-    Map<String, String> metadata = Map.of(ParquetFiles.FIELD_ID_KEY, Integer.toString(id));
+    Map<String, String> metadata = new HashMap<>();
+    metadata.put(ParquetFiles.FIELD_ID_KEY, Integer.toString(id));
+    if (type == Type.Primitive.UUID) {
+      metadata.putAll(UUID_EXTENSION);
+    }
     List<org.apache.arrow.vector.types.pojo.Field> children = List.of();
     if (type instanceof Type.Struct struct) {
       children = struct.fields().stream().map(ArrowSchemas::toArrow).toList();
@@ -44,7 +57,7 @@ public final class ArrowSchemas {
       children = List.of(entries);
     }
     return new org.apache.arrow.vector.types.pojo.Field(name,
-        new FieldType(nullable, arrowType(type), null, metadata), children);
+        new FieldType(nullable, arrowType(type), null, Map.copyOf(metadata)), children);
   }
 
   public static ArrowType arrowType(Type type) {

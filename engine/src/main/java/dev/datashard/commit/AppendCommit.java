@@ -52,7 +52,8 @@ public final class AppendCommit {
     Storage storage = ops.storage();
     List<DataFile> dataFiles = files.stream().map(PendingFile::file).toList();
     String manifest = ops.location() + "/metadata/" + commitId + "-m0.avro";
-    byte[] manifestBytes = Manifests.writeManifest(schema, snapshotId, dataFiles);
+    int specId = ops.current().metadata().defaultSpecId();
+    byte[] manifestBytes = Manifests.writeManifest(schema, specId, snapshotId, dataFiles);
     List<CompletableFuture<Void>> uploads = new ArrayList<>();
     files.forEach(f -> uploads.add(f.upload()));
     uploads.add(storage.writeAsync(manifest, manifestBytes));
@@ -67,10 +68,10 @@ public final class AppendCommit {
       long deadline = System.currentTimeMillis() + retry.totalTimeoutMillis();
       while (true) {
         attempts++;
-        checkAppendable(base.metadata());
+        checkAppendable(base.metadata(), specId);
         Snapshot parent = base.metadata().currentSnapshot().orElse(null);
         long sequenceNumber = base.metadata().lastSequenceNumber() + 1;
-        ManifestFile added = new ManifestFile(manifest, manifestBytes.length, 0,
+        ManifestFile added = new ManifestFile(manifest, manifestBytes.length, specId,
             ManifestFile.Content.DATA, sequenceNumber, sequenceNumber, snapshotId, dataFiles.size(), 0, 0,
             addedRows, 0, 0, List.of(none), null);
         List<ManifestFile> manifests = new ArrayList<>();
@@ -145,10 +146,14 @@ public final class AppendCommit {
         .orElse(false);
   }
 
-  private void checkAppendable(TableMetadata metadata) {
+  private void checkAppendable(TableMetadata metadata, int specId) {
     if (metadata.isPartitioned()) {
       throw new DataShardException("table " + ops.location() + " is partitioned; DataShard appends "
           + "only to unpartitioned tables");
+    }
+    if (metadata.defaultSpecId() != specId) {
+      throw new CommitFailedException("the partition spec of " + ops.location() + " changed while "
+          + "appending; reload the table and append again", null);
     }
     if (!metadata.schema().sameStructure(schema)) {
       throw new CommitFailedException("the schema of " + ops.location() + " changed while appending; "
@@ -160,31 +165,40 @@ public final class AppendCommit {
       List<DataFile> added) {
     long addedRecords = added.stream().mapToLong(DataFile::recordCount).sum();
     long addedSize = added.stream().mapToLong(DataFile::fileSizeBytes).sum();
-    long totalRecords = addedRecords;
-    long totalSize = addedSize;
-    long totalFiles = added.size();
-    if (parent != null) {
-      Map<String, String> previous = parent.summary();
-      totalRecords += previous.containsKey("total-records") ? Long.parseLong(previous.get("total-records"))
-          : parentManifests.stream().mapToLong(ManifestFile::liveRows).sum();
-      totalFiles += previous.containsKey("total-data-files") ? Long.parseLong(previous.get("total-data-files"))
-          : parentManifests.stream().mapToLong(m -> m.addedFilesCount() + m.existingFilesCount()).sum();
-      totalSize += Long.parseLong(previous.getOrDefault("total-files-size", "0"));
-    }
     Map<String, String> summary = new LinkedHashMap<>();
     summary.put("operation", "append");
     summary.put("added-data-files", Integer.toString(added.size()));
     summary.put("added-records", Long.toString(addedRecords));
     summary.put("added-files-size", Long.toString(addedSize));
     summary.put("changed-partition-count", "1");
-    summary.put("total-records", Long.toString(totalRecords));
-    summary.put("total-files-size", Long.toString(totalSize));
-    summary.put("total-data-files", Long.toString(totalFiles));
-    summary.put("total-delete-files", "0");
-    summary.put("total-position-deletes", "0");
-    summary.put("total-equality-deletes", "0");
+    // Totals are the parent's plus this commit's. A total the parent's summary lacks is counted
+    // from its manifests where they tell it, and otherwise left out, as Iceberg does.
+    Map<String, String> previous = parent == null ? Map.of() : parent.summary();
+    List<ManifestFile> data = parentManifests.stream()
+        .filter(m -> m.content() == ManifestFile.Content.DATA).toList();
+    List<ManifestFile> deletes = parentManifests.stream()
+        .filter(m -> m.content() == ManifestFile.Content.DELETES).toList();
+    Long noneIfNoDeletes = deletes.isEmpty() ? 0L : null;
+    putTotal(summary, "total-records", previous, addedRecords,
+        data.stream().mapToLong(ManifestFile::liveRows).sum());
+    putTotal(summary, "total-files-size", previous, addedSize, parent == null ? 0L : null);
+    putTotal(summary, "total-data-files", previous, added.size(),
+        data.stream().mapToLong(m -> m.addedFilesCount() + m.existingFilesCount()).sum());
+    putTotal(summary, "total-delete-files", previous, 0,
+        deletes.stream().mapToLong(m -> m.addedFilesCount() + m.existingFilesCount()).sum());
+    putTotal(summary, "total-position-deletes", previous, 0, noneIfNoDeletes);
+    putTotal(summary, "total-equality-deletes", previous, 0, noneIfNoDeletes);
     summary.put(Snapshot.COMMIT_ID, commitId);
     return summary;
+  }
+
+  private static void putTotal(Map<String, String> summary, String key, Map<String, String> previous,
+      long added, Long parentTotalIfUnrecorded) {
+    String recorded = previous.get(key);
+    Long parentTotal = recorded != null ? Long.valueOf(recorded) : parentTotalIfUnrecorded;
+    if (parentTotal != null) {
+      summary.put(key, Long.toString(parentTotal + added));
+    }
   }
 
   private void cleanUp(Storage storage, String manifest, List<String> manifestLists) {

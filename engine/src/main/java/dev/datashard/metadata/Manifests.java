@@ -87,8 +87,11 @@ public final class Manifests {
 
   private Manifests() {}
 
-  /** A manifest of added data files for an unpartitioned table; sequence numbers are left to inheritance. */
-  public static byte[] writeManifest(Schema schema, long snapshotId, List<DataFile> files) {
+  /**
+   * A manifest of added data files for the unpartitioned spec {@code specId} (not always 0: a table
+   * whose partitioning was dropped has a newer, empty spec); sequence numbers are left to inheritance.
+   */
+  public static byte[] writeManifest(Schema schema, int specId, long snapshotId, List<DataFile> files) {
     org.apache.avro.Schema dataFileSchema = MANIFEST_ENTRY.getField("data_file").schema();
     org.apache.avro.Schema partitionSchema = dataFileSchema.getField("partition").schema();
     List<GenericRecord> records = new ArrayList<>(files.size());
@@ -116,7 +119,7 @@ public final class Manifests {
         "schema", schema.toJson(),
         "schema-id", Integer.toString(schema.schemaId()),
         "partition-spec", "[]",
-        "partition-spec-id", "0",
+        "partition-spec-id", Integer.toString(specId),
         "format-version", "2",
         "content", "data");
     return writeAvro(MANIFEST_ENTRY, meta, records);

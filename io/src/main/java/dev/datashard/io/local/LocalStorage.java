@@ -6,7 +6,6 @@ import dev.datashard.io.StorageException;
 import dev.datashard.io.StorageException.Kind;
 import dev.datashard.io.StoredObject;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -53,7 +52,7 @@ public final class LocalStorage implements Storage {
     }
     Path path;
     if (tableName.startsWith("file:")) {
-      path = Path.of(URI.create(tableName));
+      path = pathOf(tableName);
     } else {
       Path given = Path.of(tableName);
       for (Path part : given) {
@@ -67,19 +66,32 @@ public final class LocalStorage implements Storage {
     return locationOf(path.toAbsolutePath().normalize());
   }
 
-  /** The {@code file:} location of a local path, without a trailing slash. */
+  /**
+   * The {@code file:} location of a local path, without a trailing slash. Not percent-encoded:
+   * Iceberg's file IOs take what follows the scheme as the plain path (a space stays a space).
+   */
   public static String locationOf(Path path) {
-    String uri = path.toAbsolutePath().normalize().toUri().toString();
-    return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
+    return "file://" + path.toAbsolutePath().normalize();
   }
 
-  /** The local path of a {@code file:} location. */
+  /**
+   * The local path of a {@code file:} location ({@code file:///tmp/t} or {@code file:/tmp/t}, as
+   * Hadoop writes them), or of an absolute path without a scheme: Iceberg's file-system tables
+   * created with a plain path name their metadata and data files that way.
+   */
   public static Path pathOf(String location) {
-    if (!location.startsWith("file:")) {
-      throw new StorageException(Kind.MISCONFIGURED,
-          "'" + location + "' is not a local file location (expected file:...)");
+    String path = location;
+    if (path.startsWith("file:")) {
+      path = path.substring("file:".length());
+      if (path.startsWith("//")) {
+        path = path.substring(2); // the empty authority of file:///
+      }
     }
-    return Path.of(URI.create(location));
+    if (!path.startsWith("/")) {
+      throw new StorageException(Kind.MISCONFIGURED, "'" + location + "' is not a local file "
+          + "location (expected file:///..., file:/... or an absolute path)");
+    }
+    return Path.of(path);
   }
 
   @Override

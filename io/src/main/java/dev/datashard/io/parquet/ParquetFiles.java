@@ -47,6 +47,9 @@ public final class ParquetFiles {
         throw new IllegalStateException("the Parquet writer split one append into " + files.size()
             + " files in " + directory);
       }
+      for (Path file : files) {
+        ParquetFooters.markTimesLocal(file);
+      }
       return files.stream().findFirst();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -1,0 +1,211 @@
+package dev.datashard.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.datashard.DataShard;
+import dev.datashard.DataShardException;
+import dev.datashard.io.StorageConfig;
+import dev.datashard.io.local.LocalStorage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.ManifestFile;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.Types;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Iceberg features DataShard does not implement: it must refuse them clearly (delete files,
+ * appends to partitioned tables, renamed columns) and handle the rest (partitioned reads, partition
+ * spec and schema changes that keep reading by name correct).
+ */
+class IcebergFeaturesTest {
+  @TempDir Path warehouse;
+  private RootAllocator allocator;
+  private DataShard shard;
+
+  @BeforeEach
+  void open() {
+    allocator = new RootAllocator();
+    shard = DataShard.open(StorageConfig.local(warehouse), allocator);
+  }
+
+  @AfterEach
+  void closeAndCheckLeaks() {
+    shard.close();
+    allocator.close(); // throws when any Arrow buffer was not released
+  }
+
+  private String location(String name) {
+    return LocalStorage.locationOf(warehouse.resolve(name));
+  }
+
+  private static List<Long> icebergIds(Table table, org.apache.iceberg.expressions.Expression filter) {
+    List<Long> ids = new ArrayList<>();
+    try (CloseableIterable<Record> rows = IcebergGenerics.read(table).where(filter).build()) {
+      rows.forEach(r -> ids.add((Long) r.getField("id")));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    ids.sort(null);
+    return ids;
+  }
+
+  private static List<Long> ids(List<Map<String, Object>> rows) {
+    return rows.stream().map(r -> (Long) r.get("id")).sorted().toList();
+  }
+
+  private long dataFileCount(String table) throws IOException {
+    try (Stream<Path> files = Files.walk(warehouse.resolve(table))) {
+      return files.filter(p -> p.toString().endsWith(".parquet")).count();
+    }
+  }
+
+  @Test
+  void scansOfSnapshotsWithPositionDeletesAreRefusedNotReadWrongly() {
+    Table iceberg = IcebergWrites.create(location("with_deletes"), IcebergSchemas.events(),
+        PartitionSpec.unpartitioned());
+    DataFile data = IcebergWrites.writeDataFile(iceberg, IcebergSchemas.eventRows(0, 10, "a"));
+    iceberg.newAppend().appendFile(data).commit();
+    long beforeDeletes = iceberg.currentSnapshot().snapshotId();
+    DeleteFile deletes = IcebergWrites.writePositionDeletes(iceberg, data, 1, 2);
+    iceberg.newRowDelta().addDeletes(deletes).commit();
+    assertThat(icebergIds(iceberg, Expressions.alwaysTrue())).containsExactly(0L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+
+    dev.datashard.Table table = shard.loadTable("with_deletes");
+    for (Runnable read : List.<Runnable>of(() -> table.newScan().toRecords(),
+        () -> table.newScan().arrowReader(), () -> table.newScan().files(), table::rowCount)) {
+      assertThatThrownBy(read::run).isInstanceOf(DataShardException.class)
+          .hasMessageContaining("delete files").hasMessageContaining(iceberg.location().replace("file:", ""));
+    }
+    // The snapshot before the deletes has none to apply.
+    assertThat(ids(table.newScan().useSnapshot(beforeDeletes).toRecords()))
+        .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+
+    // Appending is safe: the deletes keep applying to the older file only (sequence numbers).
+    table.appendRecords(IcebergSchemas.eventRows(10, 13, "b"));
+    iceberg.refresh();
+    assertThat(icebergIds(iceberg, Expressions.alwaysTrue()))
+        .containsExactly(0L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L);
+    assertThat(iceberg.currentSnapshot().summary()).containsEntry("total-records", "13")
+        .containsEntry("total-data-files", "2").containsEntry("total-delete-files", "1")
+        .containsEntry("total-position-deletes", "2").containsEntry("total-equality-deletes", "0");
+    assertThatThrownBy(() -> table.newScan().toRecords()).isInstanceOf(DataShardException.class)
+        .hasMessageContaining("delete files");
+  }
+
+  @Test
+  void partitionedTablesAreReadButNotAppendedTo() throws IOException {
+    PartitionSpec spec = PartitionSpec.builderFor(IcebergSchemas.events()).identity("category").build();
+    Table iceberg = IcebergWrites.create(location("partitioned"), IcebergSchemas.events(), spec);
+    IcebergWrites.append(iceberg, IcebergSchemas.eventRows(0, 5, "a"), IcebergSchemas.eventRows(5, 10, "b"));
+    IcebergWrites.append(iceberg, IcebergSchemas.eventRows(10, 12, "c"));
+
+    dev.datashard.Table table = shard.loadTable("partitioned");
+    // Iceberg writes identity partition columns into the data files too, so reading by column works.
+    List<Map<String, Object>> rows = table.newScan().toRecords();
+    assertThat(ids(rows)).hasSize(12);
+    assertThat(rows).allSatisfy(r -> {
+      long id = (Long) r.get("id");
+      assertThat(r.get("category")).isEqualTo(id < 5 ? "a" : id < 10 ? "b" : "c");
+      assertThat(r.get("value")).isEqualTo((int) id * 10);
+    });
+
+    long files = dataFileCount("partitioned");
+    int snapshots = table.snapshots().size();
+    assertThatThrownBy(() -> table.appendRecords(IcebergSchemas.eventRows(20, 21, "d")))
+        .isInstanceOf(DataShardException.class).hasMessageContaining("partitioned");
+    assertThat(table.refresh().snapshots()).hasSize(snapshots);
+    assertThat(dataFileCount("partitioned")).isEqualTo(files);
+  }
+
+  /** A table whose partitioning was dropped: new files belong to the new (unpartitioned) spec. */
+  @Test
+  void appendsToATableWhoseCurrentSpecIsUnpartitionedUseThatSpec() {
+    PartitionSpec spec = PartitionSpec.builderFor(IcebergSchemas.events()).identity("category").build();
+    Table iceberg = IcebergWrites.create(location("was_partitioned"), IcebergSchemas.events(), spec);
+    IcebergWrites.append(iceberg, IcebergSchemas.eventRows(0, 5, "a"), IcebergSchemas.eventRows(5, 10, "b"));
+    iceberg.updateSpec().removeField("category").commit();
+    int currentSpec = iceberg.spec().specId();
+    assertThat(currentSpec).isNotZero();
+    assertThat(iceberg.spec().isUnpartitioned()).isTrue();
+
+    dev.datashard.Table table = shard.loadTable("was_partitioned");
+    table.appendRecords(IcebergSchemas.eventRows(10, 15, "c"));
+
+    iceberg.refresh();
+    List<ManifestFile> added = iceberg.currentSnapshot().dataManifests(iceberg.io()).stream()
+        .filter(m -> m.snapshotId() == iceberg.currentSnapshot().snapshotId()).toList();
+    assertThat(added).singleElement().satisfies(m -> assertThat(m.partitionSpecId()).isEqualTo(currentSpec));
+    iceberg.currentSnapshot().addedDataFiles(iceberg.io())
+        .forEach(f -> assertThat(f.specId()).isEqualTo(currentSpec));
+    assertThat(icebergIds(iceberg, Expressions.alwaysTrue())).hasSize(15);
+    assertThat(icebergIds(iceberg, Expressions.equal("category", "c"))).containsExactly(10L, 11L, 12L, 13L, 14L);
+    assertThat(icebergIds(iceberg, Expressions.equal("category", "a"))).containsExactly(0L, 1L, 2L, 3L, 4L);
+    assertThat(ids(table.newScan().toRecords())).hasSize(15);
+  }
+
+  @Test
+  void addedColumnsAndPromotedTypesReadCorrectly() {
+    Table iceberg = IcebergWrites.create(location("evolved"), IcebergSchemas.events(), PartitionSpec.unpartitioned());
+    IcebergWrites.append(iceberg, IcebergSchemas.eventRows(0, 3, "a"));
+    iceberg.updateSchema().addColumn("note", Types.StringType.get())
+        .updateColumn("value", Types.LongType.get()).commit();
+    List<Map<String, Object>> later = IcebergSchemas.eventRows(3, 5, "b");
+    later.forEach(r -> {
+      r.put("note", "n" + r.get("id"));
+      r.put("value", ((Integer) r.get("value")).longValue());
+    });
+    IcebergWrites.append(iceberg, later);
+
+    dev.datashard.Table table = shard.loadTable("evolved");
+    List<Map<String, Object>> rows = table.newScan().toRecords();
+    rows.sort(Comparator.comparing(r -> (Long) r.get("id")));
+    assertThat(rows).extracting(r -> r.get("note")).containsExactly(null, null, null, "n3", "n4");
+    assertThat(rows).extracting(r -> r.get("value")).containsExactly(0L, 10L, 20L, 30L, 40L);
+
+    Map<String, Object> appended = new HashMap<>(later.get(0));
+    appended.put("id", 5L);
+    table.appendRecords(List.of(appended));
+    iceberg.refresh();
+    assertThat(icebergIds(iceberg, Expressions.alwaysTrue())).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+  }
+
+  /** DataShard reads Parquet columns by name: a rename would silently read nulls, so it refuses. */
+  @Test
+  void renamedColumnsAreRefusedNotReadAsNulls() {
+    Table iceberg = IcebergWrites.create(location("renamed"), IcebergSchemas.events(), PartitionSpec.unpartitioned());
+    IcebergWrites.append(iceberg, IcebergSchemas.eventRows(0, 3, "a"));
+    iceberg.updateSchema().renameColumn("category", "kind").commit();
+
+    dev.datashard.Table table = shard.loadTable("renamed");
+    assertThat(table.schema().field("kind")).isPresent();
+    assertThatThrownBy(() -> table.newScan().toRecords()).isInstanceOf(DataShardException.class)
+        .hasMessageContaining("renamed").hasMessageContaining("category").hasMessageContaining("kind");
+    // Iceberg itself reads by field id.
+    try (CloseableIterable<Record> rows = IcebergGenerics.read(iceberg).build()) {
+      rows.forEach(r -> assertThat(r.getField("kind")).isEqualTo("a"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

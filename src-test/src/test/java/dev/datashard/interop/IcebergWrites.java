@@ -1,0 +1,123 @@
+package dev.datashard.interop;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.PartitionKey;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.StructLike;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.data.GenericAppenderFactory;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.InternalRecordWrapper;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.deletes.PositionDelete;
+import org.apache.iceberg.deletes.PositionDeleteWriter;
+import org.apache.iceberg.encryption.EncryptedFiles;
+import org.apache.iceberg.encryption.EncryptedOutputFile;
+import org.apache.iceberg.io.DataWriter;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
+
+/** Writing with Iceberg's own API: tables, generic Parquet data files, position deletes. */
+final class IcebergWrites {
+  private IcebergWrites() {}
+
+  /** A format-version 2 file-system table at {@code location}, as HadoopTables makes them. */
+  static Table create(String location, Schema schema, PartitionSpec spec) {
+    Map<String, String> properties = new LinkedHashMap<>();
+    properties.put(TableProperties.FORMAT_VERSION, "2");
+    return Interop.tables().create(schema, spec, properties, location);
+  }
+
+  /** One Parquet data file of {@code rows} (Java values as {@link AllTypes} makes them), not committed. */
+  static DataFile writeDataFile(Table table, List<Map<String, Object>> rows) {
+    List<Record> records = rows.stream().map(r -> record(table.schema().asStruct(), r)).toList();
+    StructLike partition = null;
+    if (table.spec().isPartitioned()) {
+      PartitionKey key = new PartitionKey(table.spec(), table.schema());
+      key.partition(new InternalRecordWrapper(table.schema().asStruct()).wrap(records.get(0)));
+      partition = key;
+    }
+    String name = UUID.randomUUID() + ".parquet";
+    String location = partition == null ? table.locationProvider().newDataLocation(name)
+        : table.locationProvider().newDataLocation(table.spec(), partition, name);
+    EncryptedOutputFile out = EncryptedFiles.plainAsEncryptedOutput(table.io().newOutputFile(location));
+    DataWriter<Record> writer = new GenericAppenderFactory(table.schema(), table.spec())
+        .newDataWriter(out, FileFormat.PARQUET, partition);
+    try (writer) {
+      records.forEach(writer::write);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return writer.toDataFile();
+  }
+
+  /** Appends one data file per batch of rows as one Iceberg snapshot. */
+  @SafeVarargs
+  static void append(Table table, List<Map<String, Object>>... batches) {
+    org.apache.iceberg.AppendFiles append = table.newAppend();
+    for (List<Map<String, Object>> batch : batches) {
+      append.appendFile(writeDataFile(table, batch));
+    }
+    append.commit();
+  }
+
+  /** A position delete file removing rows {@code positions} of the data file at {@code dataFile}. */
+  static DeleteFile writePositionDeletes(Table table, DataFile dataFile, long... positions) {
+    String location = table.locationProvider().newDataLocation("deletes-" + UUID.randomUUID() + ".parquet");
+    EncryptedOutputFile out = EncryptedFiles.plainAsEncryptedOutput(table.io().newOutputFile(location));
+    PositionDeleteWriter<Record> writer = new GenericAppenderFactory(table.schema(), table.spec())
+        .newPosDeleteWriter(out, FileFormat.PARQUET, dataFile.partition());
+    try (writer) {
+      for (long position : positions) {
+        writer.write(PositionDelete.<Record>create().set(dataFile.location(), position));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return writer.toDeleteFile();
+  }
+
+  /** A generic record of {@code struct} from a map of Java values (binary as byte[]). */
+  static Record record(Types.StructType struct, Map<String, ?> values) {
+    GenericRecord record = GenericRecord.create(struct);
+    for (Types.NestedField field : struct.fields()) {
+      record.setField(field.name(), value(field.type(), values.get(field.name())));
+    }
+    return record;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object value(Type type, Object value) {
+    if (value == null) {
+      return null;
+    }
+    return switch (type.typeId()) {
+      case BINARY -> ByteBuffer.wrap((byte[]) value);
+      case STRUCT -> record(type.asStructType(), (Map<String, ?>) value);
+      case LIST -> {
+        List<Object> list = new ArrayList<>();
+        ((List<?>) value).forEach(v -> list.add(value(type.asListType().elementType(), v)));
+        yield list;
+      }
+      case MAP -> {
+        Map<Object, Object> map = new LinkedHashMap<>();
+        ((Map<?, ?>) value).forEach((k, v) -> map.put(value(type.asMapType().keyType(), k),
+            value(type.asMapType().valueType(), v)));
+        yield map;
+      }
+      default -> value;
+    };
+  }
+}
