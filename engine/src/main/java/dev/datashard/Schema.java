@@ -124,7 +124,7 @@ public final class Schema {
     StringBuilder text = new StringBuilder("schema ").append(schemaId).append(" {");
     for (Field field : fields) {
       text.append(' ').append(field.id()).append(':').append(field.name()).append(' ')
-          .append(field.type().name()).append(field.required() ? " required" : "").append(',');
+          .append(field.type().typeName()).append(field.required() ? " required" : "").append(',');
     }
     return text.append(" }").toString();
   }

@@ -10,12 +10,8 @@ import java.util.regex.Pattern;
 /** A column type of the Iceberg type system. */
 public sealed interface Type {
 
-  /**
-   * Iceberg's name for the type ({@code decimal(9, 2)}, {@code fixed[16]}, {@code struct}...); for
-   * a {@link Primitive} it is the enum constant's ({@code LONG}), and its {@code toString()} is
-   * Iceberg's ({@code long}).
-   */
-  String name();
+  /** Iceberg's name for the type, as schema JSON writes it: {@code long}, {@code decimal(9, 2)}, {@code fixed[16]}... */
+  String typeName();
 
   default boolean isPrimitive() {
     return !(this instanceof Struct || this instanceof ListOf || this instanceof MapOf);
@@ -46,6 +42,11 @@ public sealed interface Type {
     }
 
     @Override
+    public String typeName() {
+      return name;
+    }
+
+    @Override
     public String toString() {
       return name;
     }
@@ -63,7 +64,7 @@ public sealed interface Type {
     }
 
     @Override
-    public String name() {
+    public String typeName() {
       return "decimal(" + precision + ", " + scale + ")";
     }
   }
@@ -76,7 +77,7 @@ public sealed interface Type {
     }
 
     @Override
-    public String name() {
+    public String typeName() {
       return "fixed[" + length + "]";
     }
   }
@@ -87,7 +88,7 @@ public sealed interface Type {
     }
 
     @Override
-    public String name() {
+    public String typeName() {
       return "struct";
     }
   }
@@ -98,7 +99,7 @@ public sealed interface Type {
     }
 
     @Override
-    public String name() {
+    public String typeName() {
       return "list";
     }
   }
@@ -110,7 +111,7 @@ public sealed interface Type {
     }
 
     @Override
-    public String name() {
+    public String typeName() {
       return "map";
     }
   }

@@ -116,7 +116,7 @@ public final class AppendReader extends ArrowReader {
         org.apache.arrow.vector.types.pojo.Field expected = arrowSchema.getFields().get(c);
         org.apache.arrow.vector.types.pojo.Field actual = fields.get(index[c]);
         if (!ArrowSchemas.compatible(expected, actual)) {
-          throw new ValidationException("column '" + field.name() + "' is " + field.type().name()
+          throw new ValidationException("column '" + field.name() + "' is " + field.type().typeName()
               + " in the table (Arrow " + ArrowSchemas.describe(expected) + ") but the batches hold "
               + ArrowSchemas.describe(actual));
         }

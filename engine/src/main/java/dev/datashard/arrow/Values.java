@@ -36,7 +36,7 @@ public final class Values {
   static BadValue bad(Object value, Type type) {
     String shown = value instanceof String s ? "'" + s + "'" : String.valueOf(value);
     return new BadValue(shown + " (" + value.getClass().getSimpleName() + ") is not a valid "
-        + type.name());
+        + type.typeName());
   }
 
   public static boolean toBoolean(Object value, Type type) {
@@ -55,7 +55,7 @@ public final class Values {
     if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
       long v = ((Number) value).longValue();
       if (v < min || v > max) {
-        throw new BadValue(value + " is out of range for " + type.name());
+        throw new BadValue(value + " is out of range for " + type.typeName());
       }
       return v;
     } else if (value instanceof BigInteger b) {
@@ -80,11 +80,11 @@ public final class Values {
     try {
       BigInteger integral = exact.toBigIntegerExact();
       if (integral.compareTo(BigInteger.valueOf(min)) < 0 || integral.compareTo(BigInteger.valueOf(max)) > 0) {
-        throw new BadValue(value + " is out of range for " + type.name());
+        throw new BadValue(value + " is out of range for " + type.typeName());
       }
       return integral.longValue();
     } catch (ArithmeticException e) {
-      throw new BadValue(value + " is not a whole number, so it cannot be stored as " + type.name()
+      throw new BadValue(value + " is not a whole number, so it cannot be stored as " + type.typeName()
           + " without losing its fraction");
     }
   }
@@ -126,10 +126,10 @@ public final class Values {
     try {
       scaled = decimal.setScale(type.scale(), RoundingMode.UNNECESSARY);
     } catch (ArithmeticException e) {
-      throw new BadValue(value + " has more than " + type.scale() + " decimal places for " + type.name());
+      throw new BadValue(value + " has more than " + type.scale() + " decimal places for " + type.typeName());
     }
     if (scaled.precision() > type.precision()) {
-      throw new BadValue(value + " has more than " + type.precision() + " digits for " + type.name());
+      throw new BadValue(value + " has more than " + type.precision() + " digits for " + type.typeName());
     }
     return scaled;
   }
@@ -205,7 +205,7 @@ public final class Values {
         return withZone ? micros(OffsetDateTime.parse(text).toInstant())
             : micros(LocalDateTime.parse(text).toInstant(ZoneOffset.UTC));
       } catch (DateTimeParseException e) {
-        throw new BadValue("'" + s + "' is not an ISO-8601 " + type.name()
+        throw new BadValue("'" + s + "' is not an ISO-8601 " + type.typeName()
             + (withZone ? " with an offset (e.g. 2024-01-31T12:00:00Z)" : " (e.g. 2024-01-31T12:00:00)"));
       }
     }
@@ -245,13 +245,13 @@ public final class Values {
       try {
         bytes = HexFormat.of().parseHex(s.trim());
       } catch (IllegalArgumentException e) {
-        throw new BadValue("'" + s + "' is not hexadecimal bytes for " + type.name());
+        throw new BadValue("'" + s + "' is not hexadecimal bytes for " + type.typeName());
       }
     } else {
       throw bad(value, type);
     }
     if (type instanceof Type.Fixed fixed && bytes.length != fixed.length()) {
-      throw new BadValue(bytes.length + " bytes do not fit " + type.name());
+      throw new BadValue(bytes.length + " bytes do not fit " + type.typeName());
     }
     return bytes;
   }

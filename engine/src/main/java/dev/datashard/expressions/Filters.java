@@ -82,7 +82,7 @@ public final class Filters {
     Field field = column(schema, startsWith.column());
     if (field.type() != Type.Primitive.STRING) {
       throw new ValidationException("'starts with' needs a string column; '" + field.name() + "' is "
-          + field.type().name());
+          + field.type().typeName());
     }
     return new StartsWith(startsWith.column(), startsWith.prefix(), startsWith.negated() != negate);
   }
@@ -118,7 +118,7 @@ public final class Filters {
     Field field = schema.field(name).orElseThrow(() -> new ValidationException("filter names unknown column '"
         + name + "' (columns: " + String.join(", ", schema.fields().stream().map(Field::name).toList()) + ")"));
     if (!field.type().isPrimitive()) {
-      throw new ValidationException("cannot filter on '" + name + "': it is a " + field.type().name());
+      throw new ValidationException("cannot filter on '" + name + "': it is a " + field.type().typeName());
     }
     return field;
   }

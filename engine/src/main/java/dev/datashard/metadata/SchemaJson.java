@@ -132,12 +132,8 @@ public final class SchemaJson {
       writeType(map.value(), generator);
       generator.writeBooleanField("value-required", map.valueRequired());
       generator.writeEndObject();
-    } else if (type instanceof Type.Primitive primitive) {
-      // The spec's lower-case name; an enum's name() is its constant's (LONG), which strict
-      // readers of schema JSON reject.
-      generator.writeString(primitive.toString());
     } else {
-      generator.writeString(type.name());
+      generator.writeString(type.typeName());
     }
   }
 }
