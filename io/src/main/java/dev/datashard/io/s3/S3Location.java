@@ -37,10 +37,6 @@ record S3Location(String bucket, String key) {
     }
   }
 
-  S3Location child(String suffix) {
-    return new S3Location(bucket, key + suffix);
-  }
-
   @Override
   public String toString() {
     return SCHEME + bucket + "/" + key;

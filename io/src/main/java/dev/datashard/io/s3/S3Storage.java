@@ -19,8 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -66,6 +68,7 @@ public final class S3Storage implements Storage {
   private final S3AsyncClient client;
   private final S3TransferManager transfers;
   private final RequestCounter requests = new RequestCounter();
+  private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
   private final Object probeLock = new Object();
   private volatile boolean conditionalWritesVerified;
   private StorageException conditionalWritesRefusal;
@@ -78,6 +81,10 @@ public final class S3Storage implements Storage {
     this.config = config;
     this.retrier = retrier;
     config.endpoint().ifPresent(S3Storage::warnIfPlainHttpOverNetwork);
+    if (!config.useConditionalWrites()) {
+      LOG.warn("{}=false: commits check then write, which is unsafe if two writers commit to "
+          + "the same table at once", S3Config.USE_CONDITIONAL_WRITES);
+    }
     this.credentials = config.accessKey().isPresent()
         ? StaticCredentialsProvider.create(
             AwsBasicCredentials.create(config.accessKey().get(), config.secretKey().orElseThrow()))
@@ -312,9 +319,12 @@ public final class S3Storage implements Storage {
         .thenApply(response -> null)));
   }
 
-  /** Releases the client; transfers still running are cancelled. */
+  /** Waits for the requests still running (their callers see how they end), then closes. */
   @Override
   public void close() {
+    CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+        .handle((done, failure) -> null)
+        .join();
     transfers.close();
     client.close();
     if (credentials instanceof SdkAutoCloseable closeable) {
@@ -336,12 +346,16 @@ public final class S3Storage implements Storage {
     } catch (StorageException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return retrier.run(() -> request.apply(target)).handle((value, error) -> {
-      if (error != null) {
-        throw S3Errors.translate(error, action, location, config);
-      }
-      return value;
-    });
+    CompletableFuture<T> result = retrier.run(() -> request.apply(target))
+        .handle((value, error) -> {
+          if (error != null) {
+            throw S3Errors.translate(error, action, location, config);
+          }
+          return value;
+        });
+    pending.add(result);
+    result.whenComplete((value, error) -> pending.remove(result));
+    return result;
   }
 
   private CompletableFuture<Void> putIfAbsent(S3Location target, byte[] data, String publishId) {

@@ -222,6 +222,20 @@ class S3StorageTest {
   }
 
   @Test
+  void closeWaitsForRunningUploads() throws IOException {
+    S3Storage closing = new S3Storage(server.config(BUCKET).build());
+    String location = closing.tableLocation("closing") + "/data/4MiB.bin";
+    Path staged = Files.write(closing.stagingDirectory(location).resolve("4MiB.bin"),
+        new byte[4 << 20]);
+    java.util.concurrent.CompletableFuture<Void> upload = closing.putFile(staged, location);
+
+    closing.close();
+
+    assertThat(upload).isCompleted();
+    assertThat(storage.exists(location)).isTrue();
+  }
+
+  @Test
   void aMissingBucketIsNamedWithItsSetting() {
     try (S3Storage missing = new S3Storage(server.config("no-such-bucket").build())) {
       String location = missing.tableLocation("t") + "/v1.json";
