@@ -482,11 +482,14 @@ public final class S3Storage implements Storage {
   }
 
   private static void warnIfPlainHttpOverNetwork(URI endpoint) {
-    if (!"http".equalsIgnoreCase(endpoint.getScheme()) || isLoopback(endpoint.getHost())) {
-      return;
+    if (isPlainHttpOverNetwork(endpoint)) {
+      LOG.warn("{}={} uses plain http to a host that is not this machine: requests, data and "
+          + "signatures travel unencrypted; use https", S3Config.ENDPOINT, endpoint);
     }
-    LOG.warn("{}={} uses plain http to a host that is not this machine: requests, data and "
-        + "signatures travel unencrypted; use https", S3Config.ENDPOINT, endpoint);
+  }
+
+  static boolean isPlainHttpOverNetwork(URI endpoint) {
+    return "http".equalsIgnoreCase(endpoint.getScheme()) && !isLoopback(endpoint.getHost());
   }
 
   private static boolean isLoopback(String host) {

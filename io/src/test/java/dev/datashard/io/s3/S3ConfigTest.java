@@ -87,6 +87,17 @@ class S3ConfigTest {
   }
 
   @Test
+  void plainHttpIsWarnedAboutOnlyBeyondThisMachine() {
+    for (String local : new String[] {"http://127.0.0.1:9000", "http://localhost:9000",
+        "http://[::1]:9000", "https://s3.example.com"}) {
+      assertThat(S3Storage.isPlainHttpOverNetwork(URI.create(local))).as(local).isFalse();
+    }
+    for (String remote : new String[] {"http://minio.example.com:9000", "http://10.0.0.5:9000"}) {
+      assertThat(S3Storage.isPlainHttpOverNetwork(URI.create(remote))).as(remote).isTrue();
+    }
+  }
+
+  @Test
   void opensAnS3StorageAndKeepsLocalAsItWas() {
     StorageConfig s3 = StorageConfig.s3(S3Config.builder("tables")
         .endpoint(URI.create("http://127.0.0.1:9"))
