@@ -1,0 +1,260 @@
+package dev.datashard.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.datashard.DataShard;
+import dev.datashard.Expression;
+import dev.datashard.NoSuchTableException;
+import dev.datashard.Schema;
+import dev.datashard.Snapshot;
+import dev.datashard.Table;
+import dev.datashard.io.StorageConfig;
+import dev.datashard.io.StorageException;
+import dev.datashard.io.s3.S3Storage;
+import dev.datashard.io.s3.testing.S3ProxyServer;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The engine end to end on a real S3 server (S3Proxy, started here on loopback). */
+class S3TableTest {
+  static final String BUCKET = "tables";
+  static final Schema EVENTS = Schema.fromJson("""
+      {"schema_id": 1, "fields": [
+        {"id": 1, "name": "user_id", "type": "long", "required": true},
+        {"id": 2, "name": "event", "type": "string", "required": true},
+        {"id": 3, "name": "timestamp", "type": "long", "required": true}]}""");
+
+  static S3ProxyServer server;
+  private RootAllocator allocator;
+  private DataShard shard;
+
+  @BeforeAll
+  static void startServer() throws IOException {
+    server = S3ProxyServer.start();
+    server.createBucket(BUCKET);
+  }
+
+  @AfterAll
+  static void stopServer() {
+    server.close();
+  }
+
+  @BeforeEach
+  void open() {
+    allocator = new RootAllocator();
+    // A low multipart threshold, so a few MB of Parquet already go up in parallel parts.
+    shard = DataShard.open(StorageConfig.s3(server.config(BUCKET).prefix("warehouse")
+        .multipartThresholdBytes(5L << 20).partSizeBytes(5L << 20).build()), allocator);
+  }
+
+  @AfterEach
+  void close() {
+    shard.close();
+    allocator.close();
+  }
+
+  private S3Storage storage() {
+    return (S3Storage) shard.storage();
+  }
+
+  static List<Map<String, Object>> records(long start, int count) {
+    List<Map<String, Object>> records = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Map<String, Object> r = new HashMap<>();
+      r.put("user_id", start + i);
+      r.put("event", i % 2 == 0 ? "login" : "logout");
+      r.put("timestamp", 1_700_000_000_000L + i);
+      records.add(r);
+    }
+    return records;
+  }
+
+  @Test
+  void createAppendScanAndTimeTravelOnS3() {
+    Table table = shard.createTable("events-" + System.nanoTime(), EVENTS);
+    assertThat(table.location()).startsWith("s3://" + BUCKET + "/warehouse/events-");
+    Snapshot first = table.appendRecords(records(0, 100)).orElseThrow();
+    table.appendRecords(records(100, 10_000));
+    Table reloaded = shard.loadTable(table.name());
+    assertThat(reloaded.rowCount()).isEqualTo(10_100);
+    assertThat(reloaded.newScan().useSnapshot(first.snapshotId()).toRecords()).hasSize(100);
+    assertThat(reloaded.newScan().filter(Expression.parse("user_id < 50")).files()).hasSize(1);
+    assertThat(reloaded.newScan().filter(Expression.parse("user_id >= 10000")).toRecords()).hasSize(100);
+    assertThat(reloaded.snapshots()).hasSize(2);
+    assertThat(shard.tableExists(table.name())).isTrue();
+    assertThat(shard.dropTable(table.name())).isTrue();
+    assertThat(shard.tableExists(table.name())).isFalse();
+  }
+
+  @Test
+  void multipartSizedDataFilesRoundTrip() throws IOException {
+    Table table = shard.createTable("big-" + System.nanoTime(), EVENTS);
+    int rows = 600_000; // about 12 MB of Parquet, above the 5 MiB part size
+    try (VectorSchemaRoot batch = VectorSchemaRoot.create(
+        dev.datashard.arrow.ArrowSchemas.toArrow(EVENTS), allocator)) {
+      BigIntVector ids = (BigIntVector) batch.getVector(0);
+      VarCharVector events = (VarCharVector) batch.getVector(1);
+      BigIntVector timestamps = (BigIntVector) batch.getVector(2);
+      for (int i = 0; i < rows; i++) {
+        ids.setSafe(i, i);
+        events.setSafe(i, ("event-" + (i * 7919L % 1_000_003)).getBytes());
+        timestamps.setSafe(i, i * 31L);
+      }
+      batch.setRowCount(rows);
+      table.append(batch);
+    }
+    assertThat(table.newScan().files().get(0).fileSizeBytes()).isGreaterThan(5L << 20);
+    long count = 0;
+    long sum = 0;
+    try (ArrowReader reader = shard.loadTable(table.name()).newScan().arrowReader()) {
+      while (reader.loadNextBatch()) {
+        BigIntVector ids = (BigIntVector) reader.getVectorSchemaRoot().getVector(0);
+        for (int i = 0; i < ids.getValueCount(); i++) {
+          sum += ids.get(i);
+        }
+        count += reader.getVectorSchemaRoot().getRowCount();
+      }
+    }
+    assertThat(count).isEqualTo(rows);
+    assertThat(sum).isEqualTo((long) rows * (rows - 1) / 2);
+  }
+
+  @Test
+  void requestCountsPerOperation() {
+    String name = "counted-" + System.nanoTime();
+    storage().verifyConditionalWrites(); // the one-time probe, outside what is counted
+    storage().requestCounts().reset();
+    Table table = shard.createTable(name, EVENTS);
+    shard.storage().close(); // waits for the background version-hint write
+    Map<String, Long> create = storage().requestCounts().snapshot();
+    System.out.println("S3 requests, create table: " + create);
+    assertThat(create).containsEntry("PutObject", 2L); // v1.metadata.json (conditional), version hint
+  }
+
+  @Test
+  void appendAndReadRequestCounts() {
+    Table table = shard.createTable("rt-" + System.nanoTime(), EVENTS);
+    table.appendRecords(records(0, 10));
+    storage().requestCounts().reset();
+    table.appendRecords(records(10, 100));
+    Map<String, Long> append = storage().requestCounts().snapshot();
+    System.out.println("S3 requests, append (table loaded): " + append);
+    // data file, manifest, manifest list (concurrent), then the conditional metadata PUT and the hint
+    assertThat(append).containsEntry("PutObject", 5L);
+    assertThat(append.getOrDefault("GetObject", 0L)).isZero();
+
+    Table reader = shard.loadTable(table.name());
+    storage().requestCounts().reset();
+    assertThat(reader.newScan().toRecords()).hasSize(110);
+    Map<String, Long> read = storage().requestCounts().snapshot();
+    System.out.println("S3 requests, full scan of 2 files (table loaded): " + read);
+    // manifest list, 2 manifests (concurrent), 2 data files (concurrent)
+    assertThat(read).containsEntry("GetObject", 5L);
+
+    storage().requestCounts().reset();
+    shard.loadTable(table.name());
+    Map<String, Long> load = storage().requestCounts().snapshot();
+    System.out.println("S3 requests, load table: " + load);
+    // version hint, the hinted version, the probe for the next version (404)
+    assertThat(load).containsEntry("GetObject", 3L);
+  }
+
+  @Test
+  void concurrentThreadsAppendEveryRowExactlyOnce() throws Exception {
+    String name = "concurrent-" + System.nanoTime();
+    shard.createTable(name, EVENTS);
+    int writers = 4;
+    int commits = 5;
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        long base = w * 1000L;
+        futures.add(pool.submit(() -> {
+          Table table = shard.loadTable(name);
+          for (int c = 0; c < commits; c++) {
+            table.appendRecords(records(base + c * 10L, 10));
+          }
+        }));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    Table table = shard.loadTable(name);
+    List<Long> ids = table.newScan().toRecords().stream().map(r -> (Long) r.get("user_id")).sorted().toList();
+    assertThat(ids).hasSize(writers * commits * 10).doesNotHaveDuplicates();
+    assertThat(table.snapshots()).hasSize(writers * commits);
+    assertThat(table.rowCount()).isEqualTo(writers * commits * 10L);
+  }
+
+  @Test
+  void copyLocalToS3AndBack(@TempDir Path local) {
+    try (DataShard disk = DataShard.open(StorageConfig.local(local), allocator)) {
+      Table source = disk.createTable("source", EVENTS);
+      Snapshot first = source.appendRecords(records(0, 10)).orElseThrow();
+      source.appendRecords(records(10, 5));
+      String onS3 = "copied-" + System.nanoTime();
+      disk.copyTable("source", shard, onS3);
+      Table copy = shard.loadTable(onS3);
+      assertThat(copy.location()).startsWith("s3://");
+      assertThat(copy.rowCount()).isEqualTo(15);
+      assertThat(copy.newScan().useSnapshot(first.snapshotId()).toRecords()).hasSize(10);
+      copy.appendRecords(records(100, 1));
+
+      shard.copyTable(onS3, disk, "back");
+      Table back = disk.loadTable("back");
+      assertThat(back.snapshots()).hasSize(3);
+      assertThat(back.newScan().toRecords()).hasSize(16);
+      assertThat(back.newScan().useSnapshot(first.snapshotId()).rowCount()).isEqualTo(10);
+    }
+  }
+
+  @Test
+  void clearErrorsForBadSettingsAndMissingThings() {
+    assertThatThrownBy(() -> shard.loadTable("no-such-table")).isInstanceOf(NoSuchTableException.class)
+        .hasMessageContaining("s3://" + BUCKET + "/warehouse/no-such-table");
+    assertThatThrownBy(() -> shard.createTable("../escape", EVENTS)).isInstanceOf(StorageException.class)
+        .hasMessageContaining("..");
+
+    try (DataShard missingBucket = DataShard.open(StorageConfig.s3(server.config("no-such-bucket").build()))) {
+      assertThatThrownBy(() -> missingBucket.createTable("t", EVENTS)).isInstanceOf(StorageException.class)
+          .satisfies(e -> assertThat(((StorageException) e).kind()).isEqualTo(StorageException.Kind.NO_SUCH_BUCKET))
+          .hasMessageContaining("DATASHARD_S3_BUCKET");
+    }
+    try (DataShard wrongSecret = DataShard.open(StorageConfig.s3(server.config(BUCKET)
+        .credentials(S3ProxyServer.ACCESS_KEY, "wrong-secret-123").build()))) {
+      assertThatThrownBy(() -> wrongSecret.createTable("t", EVENTS)).isInstanceOf(StorageException.class)
+          .hasMessageContaining("DATASHARD_S3_SECRET_KEY").hasMessageNotContaining("wrong-secret-123");
+    }
+    try (DataShard unreachable = DataShard.open(StorageConfig.s3(server.config(BUCKET)
+        .endpoint(URI.create("http://127.0.0.1:1")).build()))) {
+      assertThatThrownBy(() -> unreachable.loadTable("t")).isInstanceOf(StorageException.class)
+          .hasMessageContaining("DATASHARD_S3_ENDPOINT");
+    }
+    assertThatThrownBy(() -> StorageConfig.fromEnvironment(Map.of("DATASHARD_STORAGE_TYPE", "s3")))
+        .hasMessageContaining("DATASHARD_S3_BUCKET");
+  }
+}
