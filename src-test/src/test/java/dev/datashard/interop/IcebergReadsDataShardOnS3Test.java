@@ -1,0 +1,96 @@
+package dev.datashard.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.datashard.DataShard;
+import dev.datashard.Snapshot;
+import dev.datashard.Table;
+import dev.datashard.io.StorageConfig;
+import dev.datashard.io.s3.testing.S3ProxyServer;
+import java.io.IOException;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.iceberg.BaseTable;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.StaticTableOperations;
+import org.apache.iceberg.aws.s3.S3FileIO;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.io.CloseableIterable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** Iceberg's Java library reads a DataShard table on the S3 server through its own S3FileIO. */
+class IcebergReadsDataShardOnS3Test {
+  static S3ProxyServer server;
+
+  @BeforeAll
+  static void start() throws IOException {
+    server = S3ProxyServer.start();
+    server.createBucket("lake");
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  private static S3FileIO icebergFileIO() {
+    return new S3FileIO(() -> S3Client.builder()
+        .region(Region.US_EAST_1)
+        .endpointOverride(server.endpoint())
+        .forcePathStyle(true)
+        .credentialsProvider(StaticCredentialsProvider.create(
+            AwsBasicCredentials.create(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY)))
+        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+        .httpClientBuilder(ApacheHttpClient.builder().expectContinueEnabled(false))
+        .build());
+  }
+
+  @Test
+  void everyTypeEverySnapshotAndPruning() {
+    try (RootAllocator allocator = new RootAllocator();
+        DataShard shard = DataShard.open(StorageConfig.s3(server.config("lake").prefix("warehouse").build()),
+            allocator);
+        S3FileIO io = icebergFileIO()) {
+      Table table = shard.createTable("all_types", AllTypes.SCHEMA);
+      Snapshot first = table.appendRecords(AllTypes.rows(0, 40)).orElseThrow();
+      try (var tx = table.newTransaction()) {
+        tx.appendRecords(AllTypes.rows(40, 70)).appendRecords(AllTypes.rows(70, 100));
+        tx.commit();
+      }
+
+      BaseTable iceberg = new BaseTable(new StaticTableOperations(table.metadataFile(), io), "all_types");
+      assertThat(iceberg.location()).isEqualTo(table.location());
+      Interop.assertSameRows(Interop.icebergRows(iceberg, null), Interop.datashardRows(table.newScan()));
+      Interop.assertSameRows(Interop.icebergRows(iceberg, first.snapshotId()),
+          Interop.datashardRows(table.newScan().useSnapshot(first.snapshotId())));
+      assertThat(Interop.icebergRows(iceberg, null)).hasSize(100);
+      assertThat(iceberg.currentSnapshot().summary()).containsEntry("total-records", "100");
+
+      int allFiles = count(iceberg.newScan().planFiles());
+      int pruned = count(iceberg.newScan().filter(Expressions.lessThan("id", 10)).planFiles());
+      assertThat(allFiles).isEqualTo(3);
+      assertThat(pruned).isEqualTo(1);
+    }
+  }
+
+  private static int count(CloseableIterable<FileScanTask> tasks) {
+    int n = 0;
+    try (tasks) {
+      for (FileScanTask ignored : tasks) {
+        n++;
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return n;
+  }
+}
