@@ -265,6 +265,52 @@ class TableTest {
         .hasMessageContaining("unknown type 'varchar'");
   }
 
+  @Test
+  void schemaJsonRoundTripsInIcebergForm() {
+    Schema schema = shard.createTable("t", EVENTS).schema();
+    assertThat(schema.toJson()).contains("\"type\":\"struct\"", "\"schema-id\":1", "\"type\":\"long\"");
+    assertThat(Schema.fromJson(schema.toJson())).isEqualTo(schema);
+  }
+
+  @Test
+  void aCommitThatCannotSucceedFailsClearlyAndLeavesNoTrace() throws IOException {
+    Table table = shard.createTable("events", EVENTS);
+    table.setProperties(Map.of("commit.retry.num-retries", "0"));
+    Table stale = shard.loadTable("events");
+    Table other = shard.loadTable("events");
+    other.appendRecords(List.of(event(1, "winner", 1L)));
+    long filesBefore;
+    try (Stream<Path> files = Files.walk(warehouse.resolve("events"))) {
+      filesBefore = files.filter(Files::isRegularFile).count();
+    }
+    assertThatThrownBy(() -> stale.appendRecords(List.of(event(2, "loser", 2L))))
+        .isInstanceOf(CommitFailedException.class).hasMessageContaining("commit.retry.num-retries");
+    try (Stream<Path> files = Files.walk(warehouse.resolve("events"))) {
+      assertThat(files.filter(Files::isRegularFile).count()).as("the loser's files are removed").isEqualTo(filesBefore);
+    }
+    assertThat(shard.loadTable("events").newScan().toRecords()).extracting(r -> r.get("event")).containsExactly("winner");
+    // With retries the same stale writer rebases onto the winner's snapshot.
+    stale.setProperties(Map.of("commit.retry.num-retries", "3"));
+    stale.appendRecords(List.of(event(3, "rebased", 3L)));
+    assertThat(shard.loadTable("events").rowCount()).isEqualTo(2);
+  }
+
+  @Test
+  void readersProbePastAStaleVersionHint() throws IOException {
+    Table table = shard.createTable("events", EVENTS);
+    table.appendRecords(List.of(event(1, "a", 1L)));
+    table.appendRecords(List.of(event(2, "b", 2L)));
+    Path hint = warehouse.resolve("events/metadata/version-hint.text");
+    Files.writeString(hint, "1");
+    assertThat(shard.loadTable("events").rowCount()).isEqualTo(2);
+    Files.writeString(hint, "garbage");
+    assertThat(shard.loadTable("events").rowCount()).isEqualTo(2);
+    Files.writeString(hint, "42");
+    assertThat(shard.loadTable("events").rowCount()).isEqualTo(2);
+    Files.delete(hint);
+    assertThat(shard.loadTable("events").rowCount()).isEqualTo(2);
+  }
+
   private VectorSchemaRoot batch(long start, int rows) {
     VectorSchemaRoot root = VectorSchemaRoot.create(new org.apache.arrow.vector.types.pojo.Schema(List.of(
         org.apache.arrow.vector.types.pojo.Field.notNullable("user_id", new org.apache.arrow.vector.types.pojo.ArrowType.Int(64, true)),
