@@ -4,6 +4,7 @@ import dev.datashard.commit.AppendCommit;
 import dev.datashard.commit.DataFileWriter;
 import dev.datashard.commit.PendingFile;
 import dev.datashard.arrow.RecordBatches;
+import dev.datashard.io.parquet.SingleBatchReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -6,6 +6,7 @@ import dev.datashard.DataShard;
 import dev.datashard.io.StorageConfig;
 import dev.datashard.io.local.LocalStorage;
 import dev.datashard.io.parquet.ParquetFiles;
+import dev.datashard.io.parquet.SingleBatchReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -220,50 +221,11 @@ class ParquetFieldIdsTest {
         ((VarCharVector) root.getVector("category")).setSafe(i, "no-ids".getBytes());
       }
       root.setRowCount(count);
-      try (ArrowReader reader = new OneBatch(allocator, root)) {
+      try (ArrowReader reader = new SingleBatchReader(allocator, root)) {
         return ParquetFiles.write(allocator, reader, directory).orElseThrow();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-    }
-  }
-
-  /** Serves one root once; the caller keeps owning it. */
-  private static final class OneBatch extends ArrowReader {
-    private final VectorSchemaRoot root;
-    private boolean served;
-
-    OneBatch(BufferAllocator allocator, VectorSchemaRoot root) {
-      super(allocator);
-      this.root = root;
-    }
-
-    @Override
-    public VectorSchemaRoot getVectorSchemaRoot() {
-      return root;
-    }
-
-    @Override
-    public boolean loadNextBatch() {
-      boolean first = !served;
-      served = true;
-      return first;
-    }
-
-    @Override
-    public long bytesRead() {
-      return 0;
-    }
-
-    @Override
-    public void close() {}
-
-    @Override
-    protected void closeReadSource() {}
-
-    @Override
-    protected org.apache.arrow.vector.types.pojo.Schema readSchema() {
-      return root.getSchema();
     }
   }
 }

@@ -108,45 +108,4 @@ class ParquetFilesTest {
       }
     }
   }
-
-  /** Serves one root once. */
-  static final class SingleBatchReader extends ArrowReader {
-    private final VectorSchemaRoot root;
-    private boolean served;
-
-    SingleBatchReader(BufferAllocator allocator, VectorSchemaRoot root) {
-      super(allocator);
-      this.root = root;
-    }
-
-    @Override
-    public VectorSchemaRoot getVectorSchemaRoot() {
-      return root;
-    }
-
-    @Override
-    public boolean loadNextBatch() {
-      if (served) {
-        return false;
-      }
-      served = true;
-      return true;
-    }
-
-    @Override
-    public long bytesRead() {
-      return 0;
-    }
-
-    @Override
-    public void close() {}
-
-    @Override
-    protected void closeReadSource() {}
-
-    @Override
-    protected Schema readSchema() {
-      return root.getSchema();
-    }
-  }
 }

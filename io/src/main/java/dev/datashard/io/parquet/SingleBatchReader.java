@@ -1,4 +1,4 @@
-package dev.datashard;
+package dev.datashard.io.parquet;
 
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -6,11 +6,11 @@ import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /** Serves a caller's root once, as a reader, without taking ownership of it. */
-final class SingleBatchReader extends ArrowReader {
+public final class SingleBatchReader extends ArrowReader {
   private final VectorSchemaRoot root;
   private boolean served;
 
-  SingleBatchReader(BufferAllocator allocator, VectorSchemaRoot root) {
+  public SingleBatchReader(BufferAllocator allocator, VectorSchemaRoot root) {
     super(allocator);
     this.root = root;
   }
