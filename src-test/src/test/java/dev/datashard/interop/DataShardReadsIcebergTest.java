@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.datashard.DataShard;
-import dev.datashard.DataShardException;
 import dev.datashard.Snapshot;
 import dev.datashard.Transaction;
 import dev.datashard.io.StorageConfig;
