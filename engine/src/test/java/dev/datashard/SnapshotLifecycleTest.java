@@ -176,6 +176,29 @@ class SnapshotLifecycleTest {
   }
 
   @Test
+  void manifestsAreMergedOnceTheListGrowsLong() {
+    table.setProperties(Map.of("commit.manifest.min-count-to-merge", "5"));
+    List<Snapshot> snapshots = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      snapshots.add(append(i));
+    }
+    Table reloaded = shard.loadTable("t");
+    var manifests = reloaded.operations().manifests(reloaded.currentSnapshot().orElseThrow());
+    assertThat(manifests).hasSizeLessThan(5);
+    assertThat(manifests.stream().mapToLong(m -> m.addedRowsCount() + m.existingRowsCount()).sum()).isEqualTo(12);
+    assertThat(reloaded.newScan().toRecords()).extracting(r -> r.get("id"))
+        .containsExactlyInAnyOrder(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L);
+    for (int i = 0; i < snapshots.size(); i++) {
+      assertThat(reloaded.newScan().useSnapshot(snapshots.get(i).snapshotId()).rowCount()).isEqualTo(i + 1);
+      assertThat(reloaded.newScan().useSnapshot(snapshots.get(i).snapshotId()).toRecords()).hasSize(i + 1);
+    }
+    // Expiring the history leaves the merged manifests and every row.
+    reloaded.expireSnapshots(System.currentTimeMillis() + 1, 1);
+    assertThat(shard.loadTable("t").newScan().toRecords()).hasSize(12);
+    assertThat(reloaded.removeOrphanFiles(System.currentTimeMillis() + 1000, true)).isEmpty();
+  }
+
+  @Test
   void oldMetadataFilesAreDeletedWhenAskedTo() throws IOException {
     table.setProperties(Map.of("write.metadata.delete-after-commit.enabled", "true",
         "write.metadata.previous-versions-max", "2"));

@@ -9,6 +9,7 @@ import dev.datashard.io.AmbiguousWriteException;
 import dev.datashard.io.Storage;
 import dev.datashard.io.StorageException;
 import dev.datashard.metadata.DataFile;
+import dev.datashard.metadata.ManifestEntry;
 import dev.datashard.metadata.ManifestFile;
 import dev.datashard.metadata.Manifests;
 import dev.datashard.metadata.TableMetadata;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -53,14 +55,16 @@ public final class AppendCommit {
     List<DataFile> dataFiles = files.stream().map(PendingFile::file).toList();
     String manifest = ops.location() + "/metadata/" + commitId + "-m0.avro";
     int specId = ops.current().metadata().defaultSpecId();
-    byte[] manifestBytes = Manifests.writeManifest(schema, specId, snapshotId, dataFiles);
+    byte[] manifestBytes = Manifests.writeManifest(schema, specId, dataFiles.stream()
+        .map(f -> new ManifestEntry(ManifestEntry.Status.ADDED, snapshotId, null, null, f)).toList());
     List<CompletableFuture<Void>> uploads = new ArrayList<>();
     files.forEach(f -> uploads.add(f.upload()));
     uploads.add(storage.writeAsync(manifest, manifestBytes));
     long addedRows = dataFiles.stream().mapToLong(DataFile::recordCount).sum();
     ManifestFile.PartitionSummary[] none = {};
-    List<String> writtenLists = new ArrayList<>();
-    boolean published = false;
+    // Per attempt: its manifest list and, when it merged, its merged manifest.
+    List<List<String>> attemptFiles = new ArrayList<>();
+    Snapshot committed = null;
     boolean outcomeUnknown = false;
     try {
       TableOperations.Version base = ops.current();
@@ -74,37 +78,53 @@ public final class AppendCommit {
         ManifestFile added = new ManifestFile(manifest, manifestBytes.length, specId,
             ManifestFile.Content.DATA, sequenceNumber, sequenceNumber, snapshotId, dataFiles.size(), 0, 0,
             addedRows, 0, 0, List.of(none), null);
+        List<ManifestFile> parentManifests = parent == null ? List.of() : ops.manifests(parent);
         List<ManifestFile> manifests = new ArrayList<>();
         manifests.add(added);
-        if (parent != null) {
-          manifests.addAll(ops.manifests(parent));
+        List<CompletableFuture<Void>> round = new ArrayList<>(uploads);
+        String mergedLocation = ops.location() + "/metadata/" + commitId + "-merged-" + attempts + ".avro";
+        Optional<ManifestMerge.Merged> merge = ManifestMerge.plan(ops, base.metadata(), schema, specId,
+            parentManifests, snapshotId, sequenceNumber, mergedLocation);
+        List<String> thisAttempt = new ArrayList<>();
+        attemptFiles.add(thisAttempt);
+        if (merge.isPresent()) {
+          thisAttempt.add(mergedLocation);
+          round.add(storage.writeAsync(mergedLocation, merge.get().content()));
+          manifests.add(merge.get().manifest());
+          parentManifests.stream().filter(m -> !merge.get().replaced().contains(m)).forEach(manifests::add);
+        } else {
+          manifests.addAll(parentManifests);
         }
         String manifestList = ops.location() + "/metadata/snap-" + snapshotId + "-" + attempts + "-"
             + commitId + ".avro";
-        writtenLists.add(manifestList);
-        List<CompletableFuture<Void>> round = new ArrayList<>(uploads);
+        thisAttempt.add(manifestList);
         round.add(storage.writeAsync(manifestList, Manifests.writeManifestList(snapshotId,
             parent == null ? null : parent.snapshotId(), sequenceNumber, manifests)));
         StorageException.join(CompletableFuture.allOf(round.toArray(CompletableFuture[]::new)));
 
         Snapshot snapshot = new Snapshot(snapshotId, parent == null ? null : parent.snapshotId(),
             sequenceNumber, System.currentTimeMillis(), manifestList,
-            summary(parent, manifests.subList(1, manifests.size()), dataFiles), schema.schemaId());
+            summary(parent, parentManifests, dataFiles), schema.schemaId());
         TableMetadata updated = base.metadata().withSnapshot(snapshot, base.file());
         try {
           if (ops.publish(base, updated).isPresent()) {
-            published = true;
             ops.cacheManifests(manifestList, manifests);
+            committed = snapshot;
             return snapshot;
           }
         } catch (AmbiguousWriteException e) {
+          // From here on a lost write may still land, so nothing of this commit is deleted.
           outcomeUnknown = true;
           TableOperations.Version latest = refreshAfterAmbiguity(e);
-          outcomeUnknown = false;
           if (containsOwnCommit(latest.metadata())) {
-            published = true;
-            return latest.metadata().snapshot(snapshotId).orElseThrow();
+            committed = latest.metadata().snapshot(snapshotId).orElseThrow();
+            return committed;
           }
+        }
+        if ((attempts > retry.maxRetries() || System.currentTimeMillis() > deadline) && outcomeUnknown) {
+          throw new AmbiguousCommitException("commit " + commitId + " to " + ops.location() + " gave up after "
+              + attempts + " attempts, one of which the store never answered: it may still appear; "
+              + "look for summary " + Snapshot.COMMIT_ID + "=" + commitId + " before appending again", null);
         }
         if (attempts > retry.maxRetries() || System.currentTimeMillis() > deadline) {
           throw new CommitFailedException("commit to " + ops.location() + " failed after " + attempts
@@ -114,16 +134,19 @@ public final class AppendCommit {
         sleep(retry.backoffMillis(attempts));
         base = ops.refresh();
         if (containsOwnCommit(base.metadata())) {
-          published = true;
-          return base.metadata().snapshot(snapshotId).orElseThrow();
+          committed = base.metadata().snapshot(snapshotId).orElseThrow();
+          return committed;
         }
       }
     } finally {
-      if (!published && !outcomeUnknown) {
-        cleanUp(storage, manifest, writtenLists);
-      } else {
-        // Manifest lists of lost attempts are referenced by nothing.
-        writtenLists.subList(0, writtenLists.size() - 1).forEach(list -> deleteQuietly(storage, list));
+      if (committed != null) {
+        // The files of lost attempts are referenced by nothing. The winner is not always the
+        // last attempt: an earlier publish whose answer was lost may have landed after all.
+        String winner = committed.manifestList();
+        attemptFiles.stream().filter(files -> !files.contains(winner))
+            .forEach(files -> files.forEach(file -> deleteQuietly(storage, file)));
+      } else if (!outcomeUnknown) {
+        cleanUp(storage, manifest, attemptFiles);
       }
     }
   }
@@ -201,7 +224,7 @@ public final class AppendCommit {
     }
   }
 
-  private void cleanUp(Storage storage, String manifest, List<String> manifestLists) {
+  private void cleanUp(Storage storage, String manifest, List<List<String>> attemptFiles) {
     // Only files that no published metadata can reference: the commit failed for certain.
     for (PendingFile file : files) {
       file.upload().handle((ok, failure) -> {
@@ -210,7 +233,7 @@ public final class AppendCommit {
       });
     }
     deleteQuietly(storage, manifest);
-    manifestLists.forEach(list -> deleteQuietly(storage, list));
+    attemptFiles.forEach(files -> files.forEach(file -> deleteQuietly(storage, file)));
   }
 
   private static void deleteQuietly(Storage storage, String location) {

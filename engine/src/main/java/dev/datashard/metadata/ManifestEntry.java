@@ -9,6 +9,7 @@ import static java.util.Objects.requireNonNull;
 public record ManifestEntry(Status status, Long snapshotId, Long sequenceNumber,
     Long fileSequenceNumber, DataFile file) {
 
+  /** In the spec's order: the ordinal is the status code. */
   public enum Status {
     EXISTING, ADDED, DELETED;
 

@@ -88,14 +88,16 @@ public final class Manifests {
   private Manifests() {}
 
   /**
-   * A manifest of added data files for the unpartitioned spec {@code specId} (not always 0: a table
-   * whose partitioning was dropped has a newer, empty spec); sequence numbers are left to inheritance.
+   * A data manifest for the unpartitioned spec {@code specId} (not always 0: a table whose
+   * partitioning was dropped has a newer, empty spec). Null snapshot ids and sequence numbers are
+   * written as null, for inheritance from the manifest list.
    */
-  public static byte[] writeManifest(Schema schema, int specId, long snapshotId, List<DataFile> files) {
+  public static byte[] writeManifest(Schema schema, int specId, List<ManifestEntry> entries) {
     org.apache.avro.Schema dataFileSchema = MANIFEST_ENTRY.getField("data_file").schema();
     org.apache.avro.Schema partitionSchema = dataFileSchema.getField("partition").schema();
-    List<GenericRecord> records = new ArrayList<>(files.size());
-    for (DataFile file : files) {
+    List<GenericRecord> records = new ArrayList<>(entries.size());
+    for (ManifestEntry manifestEntry : entries) {
+      DataFile file = manifestEntry.file();
       GenericRecord dataFile = new GenericData.Record(dataFileSchema);
       dataFile.put("content", 0);
       dataFile.put("file_path", file.location());
@@ -110,8 +112,10 @@ public final class Manifests {
       dataFile.put("lower_bounds", bytesMap(dataFileSchema, "lower_bounds", file.lowerBounds()));
       dataFile.put("upper_bounds", bytesMap(dataFileSchema, "upper_bounds", file.upperBounds()));
       GenericRecord entry = new GenericData.Record(MANIFEST_ENTRY);
-      entry.put("status", 1);
-      entry.put("snapshot_id", snapshotId);
+      entry.put("status", manifestEntry.status().ordinal());
+      entry.put("snapshot_id", manifestEntry.snapshotId());
+      entry.put("sequence_number", manifestEntry.sequenceNumber());
+      entry.put("file_sequence_number", manifestEntry.fileSequenceNumber());
       entry.put("data_file", dataFile);
       records.add(entry);
     }

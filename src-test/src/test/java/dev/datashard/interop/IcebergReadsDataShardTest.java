@@ -354,4 +354,28 @@ class IcebergReadsDataShardTest {
       default -> max;
     };
   }
+
+  @Test
+  void mergedManifestsKeepEverySnapshotAndDataSequenceNumber() throws IOException {
+    dev.datashard.Table table = shard.createTable("merged", AllTypes.SCHEMA,
+        Map.of("commit.manifest.min-count-to-merge", "3"));
+    List<Snapshot> snapshots = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      snapshots.add(table.appendRecords(AllTypes.rows(i * 5, i * 5 + 5)).orElseThrow());
+    }
+    Table iceberg = Interop.icebergTable(table.location());
+    assertThat(iceberg.currentSnapshot().allManifests(iceberg.io())).hasSizeLessThan(3);
+    for (Snapshot snapshot : snapshots) {
+      Interop.assertSameRows(Interop.icebergRows(iceberg, snapshot.snapshotId()),
+          Interop.datashardRows(table.newScan().useSnapshot(snapshot.snapshotId())));
+    }
+    // Each file keeps the sequence number of the snapshot that added it, merged or not.
+    try (CloseableIterable<FileScanTask> tasks = iceberg.newScan().includeColumnStats().planFiles()) {
+      for (FileScanTask task : tasks) {
+        long firstId = (Long) Conversions.fromByteBuffer(Types.LongType.get(), task.file().lowerBounds().get(1));
+        assertThat(task.file().dataSequenceNumber()).isEqualTo(snapshots.get((int) firstId / 5).sequenceNumber());
+        assertThat(task.file().fileSequenceNumber()).isEqualTo(task.file().dataSequenceNumber());
+      }
+    }
+  }
 }
