@@ -1,5 +1,6 @@
 package dev.datashard;
 
+import dev.datashard.commit.DeleteCommit;
 import dev.datashard.commit.MetadataCommit;
 import dev.datashard.commit.OrphanFiles;
 import dev.datashard.commit.SnapshotExpiry;
@@ -126,6 +127,14 @@ public final class Table {
 
   public Scan newScan() {
     return new Scan(this);
+  }
+
+  /**
+   * Removes whole data files (by location, as {@code newScan().files()} lists them) in a new
+   * {@code delete} snapshot. Older snapshots still read them until they are expired.
+   */
+  public Snapshot deleteFiles(java.util.Collection<String> locations) {
+    return DeleteCommit.delete(ops, java.util.Set.copyOf(locations));
   }
 
   /**

@@ -176,6 +176,31 @@ class SnapshotLifecycleTest {
   }
 
   @Test
+  void deletingWholeFilesMakesADeleteSnapshot() throws IOException {
+    append(1, 2);
+    append(3);
+    append(4, 5, 6);
+    String middle = table.newScan().filter(Expression.equal("id", 3L)).files().get(0).location();
+    Snapshot delete = table.deleteFiles(List.of(middle));
+    assertThat(delete.operation()).isEqualTo("delete");
+    assertThat(delete.summary()).containsEntry("deleted-data-files", "1").containsEntry("deleted-records", "1")
+        .containsEntry("total-records", "5").containsEntry("total-data-files", "2");
+    Table reloaded = shard.loadTable("t");
+    assertThat(reloaded.newScan().toRecords()).extracting(r -> r.get("id")).containsExactlyInAnyOrder(1L, 2L, 4L, 5L, 6L);
+    assertThat(reloaded.rowCount()).isEqualTo(5);
+    assertThat(reloaded.newScan().useSnapshot(delete.parentId()).rowCount()).isEqualTo(6);
+    assertThat(files("data")).hasSize(3); // still there for older snapshots
+    assertThatThrownBy(() -> reloaded.deleteFiles(List.of(middle))).isInstanceOf(ValidationException.class)
+        .hasMessageContaining("not a live data file");
+    append(7);
+    assertThat(shard.loadTable("t").rowCount()).isEqualTo(6);
+    // Once the snapshots that still held it expire, the file itself goes.
+    assertThat(reloaded.expireSnapshots(System.currentTimeMillis() + 1, 1).deletedDataFiles()).isEqualTo(1);
+    assertThat(files("data")).hasSize(3);
+    assertThat(shard.loadTable("t").newScan().toRecords()).hasSize(6);
+  }
+
+  @Test
   void manifestsAreMergedOnceTheListGrowsLong() {
     table.setProperties(Map.of("commit.manifest.min-count-to-merge", "5"));
     List<Snapshot> snapshots = new ArrayList<>();

@@ -10,11 +10,16 @@ final class TextTable {
   private TextTable() {}
 
   static void print(PrintWriter out, List<String> header, List<List<String>> rows) {
+    print(out, header, rows, true);
+  }
+
+  /** With {@code cut} false, cells keep their full text (locations must stay copyable). */
+  static void print(PrintWriter out, List<String> header, List<List<String>> rows, boolean cut) {
     int[] widths = new int[header.size()];
     for (int c = 0; c < widths.length; c++) {
       widths[c] = header.get(c).length();
       for (List<String> row : rows) {
-        widths[c] = Math.min(MAX_WIDTH, Math.max(widths[c], row.get(c).length()));
+        widths[c] = Math.max(widths[c], cut ? Math.min(MAX_WIDTH, row.get(c).length()) : row.get(c).length());
       }
     }
     line(out, header, widths);

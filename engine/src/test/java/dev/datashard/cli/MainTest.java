@@ -116,12 +116,20 @@ class MainTest {
     assertThat(badWhere.err()).contains("cannot parse filter");
     assertThat(run("count", table, "--snapshot", ids[0], "--as-of", firstTime).code()).isEqualTo(2);
 
+    Result files = run("files", table, "--where", "user_id = 1");
+    assertThat(files.out().lines()).hasSize(3);
+    String firstFile = files.out().lines().skip(2).findFirst().orElseThrow().split("\\s+")[0];
+    Result deleted = run("delete-files", table, firstFile);
+    assertThat(deleted.code()).as(deleted.err()).isZero();
+    assertThat(run("count", table).out().trim()).isEqualTo("2");
+    assertThat(run("delete-files", table, firstFile).err()).contains("not a live data file");
+
     Result rollback = run("rollback", table, ids[0]);
     assertThat(rollback.code()).as(rollback.err()).isZero();
     assertThat(run("count", table).out().trim()).isEqualTo("1");
     Result expire = run("expire", table, "--older-than", Long.toString(System.currentTimeMillis() + 1000));
     assertThat(expire.code()).as(expire.err()).isZero();
-    assertThat(expire.out()).contains("expired 1 snapshot(s)", "1 data file(s)");
+    assertThat(expire.out()).contains("expired 2 snapshot(s)", "1 data file(s)");
     Result orphans = run("orphans", table, "--dry-run");
     assertThat(orphans.out()).contains("would delete 0 orphan file(s)");
     assertThat(run("set-property", table, "commit.retry.num-retries", "7").out()).contains("commit.retry.num-retries=7");

@@ -378,4 +378,22 @@ class IcebergReadsDataShardTest {
       }
     }
   }
+
+  @Test
+  void deleteSnapshotsReadTheSameInIceberg() {
+    dev.datashard.Table table = shard.createTable("deletes", AllTypes.SCHEMA);
+    for (int i = 0; i < 4; i++) {
+      table.appendRecords(AllTypes.rows(i * 5, i * 5 + 5));
+    }
+    String second = table.newScan().filter(dev.datashard.Expression.equal("id", 7L)).files().get(0).location();
+    Snapshot delete = table.deleteFiles(List.of(second));
+    Table iceberg = Interop.icebergTable(table.location());
+    assertThat(iceberg.currentSnapshot().operation()).isEqualTo("delete");
+    assertThat(iceberg.currentSnapshot().summary()).containsEntry("deleted-data-files", "1")
+        .containsEntry("total-records", "15");
+    Interop.assertSameRows(Interop.icebergRows(iceberg, null), Interop.datashardRows(table.newScan()));
+    assertThat(Interop.icebergRows(iceberg, null)).hasSize(15);
+    Interop.assertSameRows(Interop.icebergRows(iceberg, delete.parentId()),
+        Interop.datashardRows(table.newScan().useSnapshot(delete.parentId())));
+  }
 }

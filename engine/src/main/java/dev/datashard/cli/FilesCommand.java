@@ -1,0 +1,36 @@
+package dev.datashard.cli;
+
+import dev.datashard.DataShard;
+import dev.datashard.Scan;
+import dev.datashard.metadata.DataFile;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "files", description = "Lists the data files a scan would read (after pruning by --where).")
+final class FilesCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "TABLE")
+  String table;
+
+  @Mixin SnapshotChoice choice;
+
+  @Override
+  public Integer call() {
+    try (DataShard shard = Main.openStore()) {
+      Scan scan = choice.apply(shard.loadTable(table).newScan());
+      List<List<String>> rows = new ArrayList<>();
+      for (DataFile file : scan.files()) {
+        rows.add(List.of(file.location(), Long.toString(file.recordCount()), Long.toString(file.fileSizeBytes())));
+      }
+      TextTable.print(spec.commandLine().getOut(), List.of("location", "records", "bytes"), rows, false);
+    }
+    return 0;
+  }
+}

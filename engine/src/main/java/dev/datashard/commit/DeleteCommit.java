@@ -1,0 +1,171 @@
+package dev.datashard.commit;
+
+import dev.datashard.CommitFailedException;
+import dev.datashard.DataShardException;
+import dev.datashard.Schema;
+import dev.datashard.Snapshot;
+import dev.datashard.ValidationException;
+import dev.datashard.io.StorageException;
+import dev.datashard.metadata.ManifestEntry;
+import dev.datashard.metadata.ManifestFile;
+import dev.datashard.metadata.Manifests;
+import dev.datashard.metadata.TableMetadata;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Removes whole data files from the table in a {@code delete} snapshot: the manifests that list
+ * them are rewritten with those entries marked {@code DELETED} (the others kept as
+ * {@code EXISTING}), as Iceberg's DeleteFiles does. The files stay on storage for older snapshots
+ * until snapshot expiry removes them. Concurrent appends are rebased onto; a concurrent delete of
+ * the same file makes this one fail.
+ */
+public final class DeleteCommit {
+  private DeleteCommit() {}
+
+  public static Snapshot delete(TableOperations ops, Set<String> locations) {
+    if (locations.isEmpty()) {
+      throw new ValidationException("no data files named to delete");
+    }
+    long snapshotId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+    String commitId = UUID.randomUUID().toString();
+    List<List<String>> attempts = new ArrayList<>();
+    boolean[] firstAttempt = {true};
+    try {
+      TableOperations.Version published = MetadataCommit.commit(ops, "deleting data files", base -> {
+        List<String> written = new ArrayList<>();
+        attempts.add(written);
+        Snapshot snapshot = build(ops, base.metadata(), locations, snapshotId, commitId, attempts.size(),
+            written, firstAttempt[0]);
+        firstAttempt[0] = false;
+        return base.metadata().withSnapshot(snapshot, base.file());
+      });
+      Snapshot committed = published.metadata().snapshot(snapshotId).orElseThrow();
+      attempts.stream().filter(files -> !files.contains(committed.manifestList()))
+          .forEach(files -> files.forEach(f -> deleteQuietly(ops, f)));
+      return committed;
+    } catch (RuntimeException e) {
+      if (!(e instanceof dev.datashard.AmbiguousCommitException)) {
+        attempts.forEach(files -> files.forEach(f -> deleteQuietly(ops, f)));
+      }
+      throw e;
+    }
+  }
+
+  private static Snapshot build(TableOperations ops, TableMetadata metadata, Set<String> locations,
+      long snapshotId, String commitId, int attempt, List<String> written, boolean firstAttempt) {
+    Snapshot parent = metadata.currentSnapshot().orElseThrow(() ->
+        new ValidationException("table " + ops.location() + " has no data files to delete"));
+    Schema schema = metadata.schema();
+    long sequenceNumber = metadata.lastSequenceNumber() + 1;
+    List<ManifestFile> parentManifests = ops.manifests(parent);
+    List<CompletableFuture<byte[]>> reads = parentManifests.stream()
+        .map(m -> m.content() == ManifestFile.Content.DATA ? ops.readAsync(m.path()) : null).toList();
+    List<ManifestFile> manifests = new ArrayList<>();
+    List<CompletableFuture<Void>> writes = new ArrayList<>();
+    Set<String> found = new HashSet<>();
+    long deletedRecords = 0;
+    long deletedSize = 0;
+    for (int i = 0; i < parentManifests.size(); i++) {
+      ManifestFile manifest = parentManifests.get(i);
+      if (reads.get(i) == null) {
+        throw new DataShardException("table " + ops.location() + " has delete files; DataShard cannot "
+            + "delete whole files from it yet");
+      }
+      List<ManifestEntry> entries = Manifests.readManifest(StorageException.join(reads.get(i)), manifest.path());
+      boolean touched = entries.stream().anyMatch(e -> e.isLive() && locations.contains(e.file().location()));
+      if (!touched) {
+        manifests.add(manifest);
+        continue;
+      }
+      List<ManifestEntry> rewritten = new ArrayList<>();
+      int existing = 0;
+      int deleted = 0;
+      long existingRows = 0;
+      long manifestDeletedRows = 0;
+      long minSequence = Long.MAX_VALUE;
+      for (ManifestEntry entry : entries) {
+        if (!entry.isLive()) {
+          continue;
+        }
+        long dataSequence = entry.sequenceNumber() != null ? entry.sequenceNumber() : manifest.sequenceNumber();
+        long fileSequence = entry.fileSequenceNumber() != null ? entry.fileSequenceNumber() : manifest.sequenceNumber();
+        minSequence = Math.min(minSequence, dataSequence);
+        if (locations.contains(entry.file().location())) {
+          found.add(entry.file().location());
+          rewritten.add(new ManifestEntry(ManifestEntry.Status.DELETED, snapshotId, dataSequence, fileSequence,
+              entry.file()));
+          deleted++;
+          manifestDeletedRows += entry.file().recordCount();
+          deletedSize += entry.file().fileSizeBytes();
+        } else {
+          rewritten.add(new ManifestEntry(ManifestEntry.Status.EXISTING,
+              entry.snapshotId() != null ? entry.snapshotId() : manifest.addedSnapshotId(), dataSequence,
+              fileSequence, entry.file()));
+          existing++;
+          existingRows += entry.file().recordCount();
+        }
+      }
+      deletedRecords += manifestDeletedRows;
+      String location = ops.location() + "/metadata/" + commitId + "-d" + attempt + "-" + i + ".avro";
+      byte[] content = Manifests.writeManifest(schema, manifest.specId(), rewritten);
+      written.add(location);
+      writes.add(ops.storage().writeAsync(location, content));
+      manifests.add(new ManifestFile(location, content.length, manifest.specId(), ManifestFile.Content.DATA,
+          sequenceNumber, minSequence, snapshotId, 0, existing, deleted, 0, existingRows, manifestDeletedRows,
+          manifest.partitions(), null));
+    }
+    Set<String> missing = new HashSet<>(locations);
+    missing.removeAll(found);
+    if (!missing.isEmpty()) {
+      String message = "not a live data file of " + ops.location() + ": " + String.join(", ", missing);
+      throw firstAttempt ? new ValidationException(message)
+          : new CommitFailedException(message + " (deleted by a concurrent commit)", null);
+    }
+    String manifestList = ops.location() + "/metadata/snap-" + snapshotId + "-" + attempt + "-" + commitId + ".avro";
+    written.add(manifestList);
+    writes.add(ops.storage().writeAsync(manifestList,
+        Manifests.writeManifestList(snapshotId, parent.snapshotId(), sequenceNumber, manifests)));
+    StorageException.join(CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)));
+
+    Map<String, String> summary = new LinkedHashMap<>();
+    summary.put("operation", "delete");
+    summary.put("deleted-data-files", Integer.toString(found.size()));
+    summary.put("deleted-records", Long.toString(deletedRecords));
+    summary.put("removed-files-size", Long.toString(deletedSize));
+    summary.put("changed-partition-count", "1");
+    Map<String, String> previous = parent.summary();
+    subtract(summary, previous, "total-records", deletedRecords);
+    subtract(summary, previous, "total-files-size", deletedSize);
+    subtract(summary, previous, "total-data-files", found.size());
+    for (String key : List.of("total-delete-files", "total-position-deletes", "total-equality-deletes")) {
+      if (previous.containsKey(key)) {
+        summary.put(key, previous.get(key));
+      }
+    }
+    summary.put(Snapshot.COMMIT_ID, commitId);
+    return new Snapshot(snapshotId, parent.snapshotId(), sequenceNumber, System.currentTimeMillis(),
+        manifestList, summary, schema.schemaId());
+  }
+
+  private static void subtract(Map<String, String> summary, Map<String, String> previous, String key, long removed) {
+    if (previous.containsKey(key)) {
+      summary.put(key, Long.toString(Long.parseLong(previous.get(key)) - removed));
+    }
+  }
+
+  private static void deleteQuietly(TableOperations ops, String location) {
+    try {
+      ops.storage().delete(location);
+    } catch (StorageException e) {
+      // An unreferenced leftover; orphan removal deletes it.
+    }
+  }
+}
