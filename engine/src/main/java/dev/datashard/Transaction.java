@@ -2,6 +2,7 @@ package dev.datashard;
 
 import dev.datashard.commit.AppendCommit;
 import dev.datashard.commit.DataFileWriter;
+import dev.datashard.commit.ExistingFiles;
 import dev.datashard.commit.PendingFile;
 import dev.datashard.arrow.RecordBatches;
 import dev.datashard.io.parquet.SingleBatchReader;
@@ -52,6 +53,20 @@ public final class Transaction implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Adds existing Parquet files (absolute locations in the table's store) as they are, without
+   * rewriting them: each is read once to check its columns against the schema (by name) and to
+   * collect its statistics. The table references them from then on; snapshot expiry may delete
+   * them once no snapshot does.
+   */
+  public Transaction addFiles(List<String> locations) {
+    checkOpen();
+    for (String location : locations) {
+      files.add(ExistingFiles.describe(table.allocator(), table.operations().storage(), schema, location));
+    }
+    return this;
+  }
+
   public Transaction appendRecords(List<? extends Map<String, ?>> records) {
     checkOpen();
     if (records.isEmpty()) {
@@ -77,12 +92,7 @@ public final class Transaction implements AutoCloseable {
   public void close() {
     if (!finished) {
       finished = true;
-      for (PendingFile file : files) {
-        file.upload().handle((ok, failure) -> {
-          table.operations().storage().delete(file.file().location());
-          return null;
-        });
-      }
+      files.forEach(file -> file.discard(table.operations().storage()));
     }
   }
 

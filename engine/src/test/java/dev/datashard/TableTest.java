@@ -311,6 +311,45 @@ class TableTest {
     assertThat(shard.loadTable("events").rowCount()).isEqualTo(2);
   }
 
+  @Test
+  void existingParquetFilesAreAddedInPlace(@TempDir Path elsewhere) throws IOException {
+    Table table = shard.createTable("events", EVENTS);
+    Path file;
+    try (VectorSchemaRoot batch = batch(100, 50);
+        ArrowReader reader = new dev.datashard.io.parquet.SingleBatchReader(allocator, batch)) {
+      file = dev.datashard.io.parquet.ParquetFiles.write(allocator, reader,
+          Files.createDirectory(elsewhere.resolve("out"))).orElseThrow();
+    }
+    String location = dev.datashard.io.local.LocalStorage.locationOf(file);
+    try (Transaction abandoned = table.newTransaction()) {
+      abandoned.addFiles(List.of(location));
+    }
+    assertThat(file).as("an abandoned transaction leaves files it did not write").exists();
+
+    Snapshot added;
+    try (Transaction tx = table.newTransaction()) {
+      added = tx.addFiles(List.of(location)).commit().orElseThrow();
+    }
+    assertThat(added.summary()).containsEntry("added-records", "50");
+    assertThat(shard.loadTable("events").newScan().toRecords()).hasSize(50);
+    assertThat(table.newScan().filter(Expression.lessThan("user_id", 100)).files()).isEmpty();
+    assertThat(table.newScan().filter(Expression.greaterThanOrEqual("user_id", 149)).files()).hasSize(1);
+
+    Path wrong;
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(new org.apache.arrow.vector.types.pojo.Schema(List.of(
+            org.apache.arrow.vector.types.pojo.Field.notNullable("user_id", org.apache.arrow.vector.types.pojo.ArrowType.Utf8.INSTANCE))),
+            allocator);
+        ArrowReader reader = new dev.datashard.io.parquet.SingleBatchReader(allocator, root)) {
+      ((VarCharVector) root.getVector(0)).setSafe(0, "x".getBytes());
+      root.setRowCount(1);
+      wrong = dev.datashard.io.parquet.ParquetFiles.write(allocator, reader,
+          Files.createDirectory(elsewhere.resolve("wrong"))).orElseThrow();
+    }
+    assertThatThrownBy(() -> table.newTransaction().addFiles(List.of(dev.datashard.io.local.LocalStorage.locationOf(wrong))))
+        .isInstanceOf(ValidationException.class).hasMessageContaining("user_id").hasMessageContaining("wrong");
+    assertThat(shard.loadTable("events").snapshots()).hasSize(1);
+  }
+
   private VectorSchemaRoot batch(long start, int rows) {
     VectorSchemaRoot root = VectorSchemaRoot.create(new org.apache.arrow.vector.types.pojo.Schema(List.of(
         org.apache.arrow.vector.types.pojo.Field.notNullable("user_id", new org.apache.arrow.vector.types.pojo.ArrowType.Int(64, true)),

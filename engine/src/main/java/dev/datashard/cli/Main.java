@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
         + "The store comes from DATASHARD_STORAGE_TYPE (local, the default, or s3) and DATASHARD_S3_*.",
     subcommands = {CreateCommand.class, AppendCommand.class, ScanCommand.class, CountCommand.class,
         SnapshotsCommand.class, RollbackCommand.class, ExpireCommand.class, OrphansCommand.class,
-        SetPropertyCommand.class, FilesCommand.class, DeleteFilesCommand.class, CopyCommand.class,
+        SetPropertyCommand.class, FilesCommand.class, AddFilesCommand.class, DeleteFilesCommand.class,
+        CopyCommand.class,
         DemoCommand.class})
 public final class Main implements Runnable {
 

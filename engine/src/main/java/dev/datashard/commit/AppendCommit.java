@@ -226,12 +226,7 @@ public final class AppendCommit {
 
   private void cleanUp(Storage storage, String manifest, List<List<String>> attemptFiles) {
     // Only files that no published metadata can reference: the commit failed for certain.
-    for (PendingFile file : files) {
-      file.upload().handle((ok, failure) -> {
-        deleteQuietly(storage, file.file().location());
-        return null;
-      });
-    }
+    files.forEach(file -> file.discard(storage));
     deleteQuietly(storage, manifest);
     attemptFiles.forEach(files -> files.forEach(file -> deleteQuietly(storage, file)));
   }
