@@ -76,7 +76,7 @@ public final class Schema {
   /** The top-level fields named, in the order given. */
   public Schema select(List<String> names) {
     return new Schema(schemaId, names.stream().map(name -> field(name).orElseThrow(
-        () -> new IllegalArgumentException("unknown column '" + name + "' (columns: "
+        () -> new ValidationException("unknown column '" + name + "' (columns: "
             + String.join(", ", byName.keySet()) + ")"))).toList());
   }
 
