@@ -22,13 +22,13 @@ import java.util.concurrent.CountDownLatch;
  * commit per batch, and reports on stdout. The store comes from the {@code DATASHARD_*}
  * environment variables, as for any DataShard program.
  *
- * <p>Usage: {@code AcidWriter TABLE WRITER COMMITS ROWS [--warmup TABLE] [--keep-going]}
+ * <p>Usage: {@code AcidWriter TABLE WRITER COMMITS ROWS [--warmup TABLE] [--keep-going] [--autostart]}
  *
  * <p>Protocol, one line each. Out: {@code READY w}; {@code ACK w seq snapshotId attempts micros}
  * after each commit returned; {@code FAIL w seq ExceptionClass message} when a commit threw (the
  * writer stops unless {@code --keep-going}); {@code PAUSED w seq phase} when an armed step was
  * reached (see {@link PhaseStorage}; the process then waits to be killed); {@code DONE w}. In:
- * {@code GO} starts committing, {@code STOP} ends after the commit in progress, {@code PAUSE
+ * {@code GO} starts committing (at once with {@code --autostart}), {@code STOP} ends after the commit in progress, {@code PAUSE
  * phase seq} arms a step. The writer halts at once when its stdin closes, so it never outlives
  * the test that started it.
  */
@@ -67,15 +67,16 @@ public final class AcidWriter {
     int rows = Integer.parseInt(args[3]);
     String warmup = null;
     boolean keepGoing = false;
+    CountDownLatch go = new CountDownLatch(1);
     for (int i = 4; i < args.length; i++) {
       switch (args[i]) {
         case "--warmup" -> warmup = args[++i];
         case "--keep-going" -> keepGoing = true;
+        case "--autostart" -> go.countDown();
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
 
-    CountDownLatch go = new CountDownLatch(1);
     long[] seqNow = {-1};
     PhaseStorage phases = new PhaseStorage(StorageConfig.fromEnvironment().open(),
         phase -> say("PAUSED " + writer + " " + seqNow[0] + " " + phase.label()));
