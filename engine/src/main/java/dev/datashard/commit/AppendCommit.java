@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -28,6 +29,11 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>The data files and the manifest are written once; only the manifest list (which names the
  * parent's manifests and the sequence number) and the metadata are rewritten per attempt.
+ *
+ * <p>When the store does not answer a publish, the commit reloads the table to find out. Until it
+ * knows that attempt can no longer land (its version exists, holding this commit or another),
+ * nothing the commit wrote is deleted, and giving up is reported as an
+ * {@link AmbiguousCommitException}, never as a failure: the PUT may still reach the store late.
  */
 public final class AppendCommit {
   private final TableOperations ops;
@@ -60,8 +66,12 @@ public final class AppendCommit {
     long addedRows = dataFiles.stream().mapToLong(DataFile::recordCount).sum();
     ManifestFile.PartitionSummary[] none = {};
     List<String> writtenLists = new ArrayList<>();
-    boolean published = false;
-    boolean outcomeUnknown = false;
+    Snapshot published = null;
+    // A metadata version whose publish by this commit was ambiguous and that nobody is known to
+    // have taken yet: the conditional PUT may still land there (a request stuck in the network
+    // reaches the store late), so until then nothing this commit wrote may be deleted, and a
+    // failure is not a failure for certain.
+    Integer unresolvedVersion = null;
     try {
       TableOperations.Version base = ops.current();
       RetryPolicy retry = RetryPolicy.fromProperties(base.metadata().properties());
@@ -91,41 +101,69 @@ public final class AppendCommit {
             sequenceNumber, System.currentTimeMillis(), manifestList,
             summary(parent, manifests.subList(1, manifests.size()), dataFiles), schema.schemaId());
         TableMetadata updated = base.metadata().withSnapshot(snapshot, base.file());
+        int version = base.number() + 1;
         try {
           if (ops.publish(base, updated).isPresent()) {
-            published = true;
+            published = snapshot;
             ops.cacheManifests(manifestList, manifests);
             return snapshot;
           }
+          // Someone published this version first: another writer, or a late PUT of this commit's
+          // own (then the refresh below finds it).
         } catch (AmbiguousWriteException e) {
-          outcomeUnknown = true;
+          unresolvedVersion = version;
           TableOperations.Version latest = refreshAfterAmbiguity(e);
-          outcomeUnknown = false;
-          if (containsOwnCommit(latest.metadata())) {
-            published = true;
-            return latest.metadata().snapshot(snapshotId).orElseThrow();
+          Optional<Snapshot> own = ownCommit(latest.metadata());
+          if (own.isPresent()) {
+            published = own.get();
+            return published;
           }
+          unresolvedVersion = resolve(unresolvedVersion, latest);
         }
         if (attempts > retry.maxRetries() || System.currentTimeMillis() > deadline) {
+          if (unresolvedVersion != null) {
+            throw new AmbiguousCommitException("commit " + commitId + " to " + ops.location()
+                + " gave up after " + attempts + " attempts, the last without an answer from the store:"
+                + " it may still appear as version " + unresolvedVersion + "; reload the table and look"
+                + " for summary " + Snapshot.COMMIT_ID + "=" + commitId + " before appending again", null);
+          }
           throw new CommitFailedException("commit to " + ops.location() + " failed after " + attempts
               + " attempts: other writers kept publishing first (raise " + RetryPolicy.NUM_RETRIES
               + " for more contention)", null);
         }
         sleep(retry.backoffMillis(attempts));
         base = ops.refresh();
-        if (containsOwnCommit(base.metadata())) {
-          published = true;
-          return base.metadata().snapshot(snapshotId).orElseThrow();
+        Optional<Snapshot> own = ownCommit(base.metadata());
+        if (own.isPresent()) {
+          published = own.get();
+          return published;
         }
+        unresolvedVersion = resolve(unresolvedVersion, base);
       }
+    } catch (RuntimeException e) {
+      if (unresolvedVersion != null && !(e instanceof AmbiguousCommitException)) {
+        throw new AmbiguousCommitException("commit " + commitId + " to " + ops.location() + " failed ("
+            + e.getMessage() + ") after an attempt the store did not answer: it may still appear as"
+            + " version " + unresolvedVersion + "; reload the table and look for summary "
+            + Snapshot.COMMIT_ID + "=" + commitId + " before appending again", e);
+      }
+      throw e;
     } finally {
-      if (!published && !outcomeUnknown) {
+      if (published != null) {
+        // Manifest lists of the other attempts are referenced by nothing. The published one need
+        // not be the last written: an earlier attempt's PUT may have landed late.
+        String kept = published.manifestList();
+        writtenLists.stream().filter(list -> !list.equals(kept)).forEach(list -> deleteQuietly(storage, list));
+      } else if (unresolvedVersion == null) {
         cleanUp(storage, manifest, writtenLists);
-      } else {
-        // Manifest lists of lost attempts are referenced by nothing.
-        writtenLists.subList(0, writtenLists.size() - 1).forEach(list -> deleteQuietly(storage, list));
       }
+      // Otherwise the commit may still appear: keep all it wrote (orphans if it never does).
     }
+  }
+
+  /** Still unresolved unless {@code latest} shows someone else took the version. */
+  private static Integer resolve(Integer unresolvedVersion, TableOperations.Version latest) {
+    return unresolvedVersion != null && latest.number() >= unresolvedVersion ? null : unresolvedVersion;
   }
 
   private TableOperations.Version refreshAfterAmbiguity(AmbiguousWriteException cause) {
@@ -141,9 +179,9 @@ public final class AppendCommit {
     }
   }
 
-  private boolean containsOwnCommit(TableMetadata metadata) {
-    return metadata.snapshot(snapshotId).map(s -> commitId.equals(s.summary().get(Snapshot.COMMIT_ID)))
-        .orElse(false);
+  /** This commit's snapshot, when {@code metadata} holds it. */
+  private Optional<Snapshot> ownCommit(TableMetadata metadata) {
+    return metadata.snapshot(snapshotId).filter(s -> commitId.equals(s.summary().get(Snapshot.COMMIT_ID)));
   }
 
   private void checkAppendable(TableMetadata metadata, int specId) {
