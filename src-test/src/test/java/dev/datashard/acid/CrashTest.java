@@ -111,6 +111,8 @@ class CrashTest {
       int othersBefore = othersAcks(slots, slot);
       Long pausedSeq = null;
       if (kind.equals("random")) {
+        // Once the writer commits (so the moment falls in its commits, not its JVM's start).
+        victim.awaitAcks(1, Duration.ofSeconds(90));
         Thread.sleep(random.nextInt(1_500));
       } else {
         victim.pauseAt(PhaseStorage.Phase.of(kind), victim.lastAckedSeq() + 1);

@@ -383,7 +383,7 @@ final class FaultProxy implements AutoCloseable {
       if (suffix == null || !request.path().endsWith(suffix)) {
         return false;
       }
-      if (captured.isEmpty() || request.publishId().equals(capturedPublishId)) {
+      if (captured.isEmpty() || java.util.Objects.equals(request.publishId(), capturedPublishId)) {
         capturedPublishId = request.publishId();
         captured.add(request);
         count(Fault.CAPTURED_COMMIT);

@@ -94,7 +94,7 @@ class NetworkFaultTest {
     long start = System.nanoTime();
     processes.forEach(WriterProcess::go);
     // Half way, a 4 s outage (every request answered 503): some appends run out of retries.
-    processes.get(0).awaitAcks(commits / 2, Duration.ofMinutes(3));
+    processes.get(0).awaitAnswers(commits / 2, Duration.ofMinutes(3));
     proxy.outage();
     Thread.sleep(4_000);
     proxy.heal();

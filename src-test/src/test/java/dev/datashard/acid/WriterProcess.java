@@ -130,6 +130,11 @@ final class WriterProcess implements AutoCloseable {
     return pause;
   }
 
+  /** Waits until at least {@code count} commits were answered (acknowledged or failed). */
+  synchronized void awaitAnswers(int count, Duration timeout) throws InterruptedException {
+    awaitState(() -> acks.size() + failures.size() >= count, timeout, count + " answered commits");
+  }
+
   /** Waits until at least {@code count} commits are acknowledged. */
   synchronized void awaitAcks(int count, Duration timeout) throws InterruptedException {
     awaitState(() -> acks.size() >= count, timeout, count + " acknowledged commits");
