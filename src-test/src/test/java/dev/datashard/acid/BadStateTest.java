@@ -112,7 +112,7 @@ class BadStateTest {
         unclear.add(what + ": " + error);
         continue;
       }
-      Cli.run("count", path("damaged")).failsWithOneLine(current.toString());
+      Cli.run("count", path("damaged")).failsWithOneLine(current.toString()).shown("bad state", what);
       Cli.run("scan", path("damaged")).failsWithOneLine(current.toString());
       neighbourReadable();
     }
@@ -134,7 +134,8 @@ class BadStateTest {
       Files.writeString(manifest, badContent);
       assertThatThrownBy(() -> shard.loadTable("damaged").newScan().toRecords())
           .isInstanceOf(DataShardException.class).hasMessageContaining(own.path());
-      Cli.run("scan", path("damaged")).failsWithOneLine(own.path());
+      Cli.run("scan", path("damaged")).failsWithOneLine(own.path()).shown("bad state",
+          "manifest " + (badContent.isEmpty() ? "empty" : badContent.startsWith("Obj") ? "Avro magic, then garbage" : "plain text"));
       // What does not need that manifest still reads: counts from metadata, older snapshots.
       assertThat(Cli.run("count", path("damaged")).succeeds().out().trim()).isEqualTo(Integer.toString(3 * ROWS));
       assertThat(Cli.run("scan", path("damaged"), "--snapshot", Long.toString(snapshots.get(1).snapshotId()))
@@ -147,11 +148,11 @@ class BadStateTest {
     Files.writeString(list, "definitely not a manifest list");
     assertThatThrownBy(() -> shard.loadTable("damaged").newScan().toRecords())
         .isInstanceOf(DataShardException.class).hasMessageContaining(manifestList);
-    Cli.run("scan", path("damaged")).failsWithOneLine(manifestList);
+    Cli.run("scan", path("damaged")).failsWithOneLine(manifestList).shown("bad state", "manifest list not Avro");
     assertThat(Cli.run("scan", path("damaged"), "--snapshot", Long.toString(snapshots.get(1).snapshotId()))
         .succeeds().out().lines()).hasSize(2 * ROWS);
     Files.delete(list);
-    Cli.run("scan", path("damaged")).failsWithOneLine(manifestList);
+    Cli.run("scan", path("damaged")).failsWithOneLine(manifestList).shown("bad state", "manifest list missing");
     Files.write(list, good);
     assertThat(shard.loadTable("damaged").newScan().toRecords()).hasSize(3 * ROWS);
   }
@@ -170,7 +171,7 @@ class BadStateTest {
     Files.delete(file);
     assertThatThrownBy(() -> shard.loadTable("damaged").newScan().toRecords())
         .isInstanceOf(DataShardException.class).hasMessageContaining(dataFile);
-    Cli.run("scan", path("damaged")).failsWithOneLine(dataFile);
+    Cli.run("scan", path("damaged")).failsWithOneLine(dataFile).shown("bad state", "data file missing");
     assertThat(Cli.run("scan", path("damaged"), "--snapshot", Long.toString(snapshots.get(1).snapshotId()))
         .succeeds().out().lines()).hasSize(2 * ROWS);
     neighbourReadable();
@@ -178,7 +179,7 @@ class BadStateTest {
     Files.writeString(file, "PAR1 this is not really parquet PAR1");
     assertThatThrownBy(() -> shard.loadTable("damaged").newScan().toRecords())
         .isInstanceOf(DataShardException.class).hasMessageContaining(dataFile);
-    Cli.run("scan", path("damaged")).failsWithOneLine(dataFile);
+    Cli.run("scan", path("damaged")).failsWithOneLine(dataFile).shown("bad state", "data file not Parquet");
     neighbourReadable();
     Files.write(file, good);
     assertThat(shard.loadTable("damaged").newScan().toRecords()).hasSize(3 * ROWS);
@@ -201,7 +202,7 @@ class BadStateTest {
     Files.writeString(lonely.resolve("version-hint.text"), "7");
     assertThatThrownBy(() -> shard.loadTable("lonely")).isInstanceOf(NoSuchTableException.class)
         .hasMessageContaining(path("lonely"));
-    Cli.run("count", path("lonely")).failsWithOneLine(path("lonely"));
+    Cli.run("count", path("lonely")).failsWithOneLine(path("lonely")).shown("bad state", "version hint, no metadata");
   }
 
   @Test
@@ -215,7 +216,7 @@ class BadStateTest {
     CliProcess.Result result = CliProcess.inMountNamespace(warehouse,
         "mount --bind '" + table + "' '" + table + "' && mount -o remount,bind,ro '" + table + "'",
         List.of("append", table.toString(), input.toString()), List.of("count", table.toString()));
-    result.first().failsWithOneLine(path("frozen"), "Read-only file system");
+    result.first().failsWithOneLine(path("frozen"), "Read-only file system").shown("bad state", "append, read-only table directory");
     assertThat(result.second().succeeds().out().trim()).isEqualTo(Integer.toString(2 * ROWS));
     assertThat(shard.loadTable("frozen").newScan().toRecords()).hasSize(2 * ROWS);
     neighbourReadable();
@@ -239,7 +240,8 @@ class BadStateTest {
         + " && { dd if=/dev/zero of='" + metadata + "/.filler' bs=4096 2>/dev/null || true; }";
     CliProcess.Result result = CliProcess.inMountNamespace(warehouse, setUp,
         List.of("append", table.toString(), input.toString()), List.of("count", table.toString()));
-    result.first().failsWithOneLine(path("full") + "/metadata/", "No space left on device");
+    result.first().failsWithOneLine(path("full") + "/metadata/", "No space left on device")
+        .shown("bad state", "append, full metadata directory");
     assertThat(result.second().succeeds().out().trim()).isEqualTo(Integer.toString(2 * ROWS));
     // The failed commit removed the data file it had written on the real disk.
     assertThat(files(table.resolve("data"))).containsExactlyInAnyOrderElementsOf(dataBefore);

@@ -24,6 +24,12 @@ final class Cli {
       return this;
     }
 
+    /** Records the error line for ACID-NOTES.md (temporary directories shortened). */
+    Result shown(String test, String what) {
+      Figures.record(test, what + " -> " + err.strip().replaceAll("/tmp/junit-?\\d+", "<tmp>"));
+      return this;
+    }
+
     Result succeeds() {
       assertThat(code).as("exit code; stderr: " + err).isZero();
       return this;

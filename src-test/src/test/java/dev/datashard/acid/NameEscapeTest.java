@@ -76,7 +76,8 @@ class NameEscapeTest {
     Path schema = Files.writeString(dir.resolve("schema.json"),
         "{\"schema_id\": 0, \"fields\": [{\"id\": 1, \"name\": \"a\", \"type\": \"long\", \"required\": true}]}");
     for (String name : List.of(warehouse + "/../x", warehouse + "/a/../../x")) {
-      Cli.run("create", name, "--schema", schema.toString()).failsWithOneLine(name, "'..'");
+      Cli.run("create", name, "--schema", schema.toString()).failsWithOneLine(name, "'..'")
+          .shown("names", "create " + name.replace(warehouse.toString(), "WAREHOUSE"));
     }
     try (Stream<Path> paths = Files.list(outside)) {
       assertThat(paths.toList()).as("nothing next to the warehouse").containsExactly(warehouse);

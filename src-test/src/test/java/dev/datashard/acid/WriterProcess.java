@@ -32,6 +32,7 @@ final class WriterProcess implements AutoCloseable {
   private final String writer;
   private final Process process;
   private final Path stderr;
+  private final Path tmp;
   private final OutputStream stdin;
   private final List<Ack> acks = new ArrayList<>();
   private final List<Failure> failures = new ArrayList<>();
@@ -41,10 +42,11 @@ final class WriterProcess implements AutoCloseable {
   private boolean done;
   private boolean outputClosed;
 
-  private WriterProcess(String writer, Process process, Path stderr) {
+  private WriterProcess(String writer, Process process, Path stderr, Path tmp) {
     this.writer = writer;
     this.process = process;
     this.stderr = stderr;
+    this.tmp = tmp;
     this.stdin = process.getOutputStream();
     Thread reader = new Thread(this::follow, "follow-" + writer);
     reader.setDaemon(true);
@@ -60,6 +62,8 @@ final class WriterProcess implements AutoCloseable {
       int commits, int rows, String... extraArgs) {
     try {
       Path tmp = Files.createDirectories(workDir.resolve("tmp-" + writer));
+      // java.class.path works even when surefire runs tests from a manifest-only jar: that jar's
+      // Class-Path names every entry by absolute URL, so the writer JVM sees the same classes.
       List<String> command = new ArrayList<>(List.of(
           Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "--add-opens=java.base/java.nio=ALL-UNNAMED",
@@ -74,7 +78,7 @@ final class WriterProcess implements AutoCloseable {
       builder.environment().putAll(env);
       Path stderr = workDir.resolve(writer + ".stderr");
       builder.redirectError(stderr.toFile());
-      return new WriterProcess(writer, builder.start(), stderr);
+      return new WriterProcess(writer, builder.start(), stderr, tmp);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start writer " + writer, e);
     }
@@ -179,13 +183,21 @@ final class WriterProcess implements AutoCloseable {
     }
   }
 
-  /** SIGKILL: the writer gets no chance to clean anything up. */
+  /**
+   * SIGKILL: the writer gets no chance to clean anything up. Afterwards its JVM's temporary files
+   * (among them a 76 MB copy of Arrow's native library) are removed, or kills would pile them up.
+   */
   void kill() throws InterruptedException {
     process.destroyForcibly();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       throw new AssertionError("writer " + writer + " (pid " + process.pid() + ") survived SIGKILL");
     }
     awaitOutputEnd();
+    try (java.util.stream.Stream<Path> files = Files.walk(tmp)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException e) {
+      // left for the test's temporary directory to remove
+    }
   }
 
   /** Waits for a writer told to stop (or done) to exit; its exit code. */
