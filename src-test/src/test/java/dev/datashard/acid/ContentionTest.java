@@ -6,7 +6,6 @@ import dev.datashard.DataShard;
 import dev.datashard.Snapshot;
 import dev.datashard.io.StorageConfig;
 import dev.datashard.io.s3.testing.S3ProxyServer;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
