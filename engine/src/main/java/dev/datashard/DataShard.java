@@ -48,6 +48,14 @@ public final class DataShard implements AutoCloseable {
   }
 
   /**
+   * Tables in a store the caller opened: any {@link Storage}, for example one wrapped to count or
+   * trace requests. The {@code DataShard} takes the storage over and closes it on {@link #close()}.
+   */
+  public static DataShard open(Storage storage) {
+    return new DataShard(storage, new RootAllocator(), true);
+  }
+
+  /**
    * Tables in {@code config}'s store; Arrow memory of writes and scans comes from {@code allocator},
    * which the caller keeps owning.
    */

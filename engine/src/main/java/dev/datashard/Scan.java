@@ -287,7 +287,11 @@ public final class Scan {
       ArrowReader parquet = ParquetFiles.scan(allocator, local.stream().map(LocalFile::path).toList(),
           ArrowSchemas.toArrow(table.schema()), Optional.of(schema.fields().stream().map(Field::name).toList()),
           batchSize);
-      return new FileOwningReader(allocator, parquet, local);
+      Map<String, String> locations = new HashMap<>();
+      for (int i = 0; i < local.size(); i++) {
+        locations.put(local.get(i).path().toString(), files.get(i).location());
+      }
+      return new FileOwningReader(allocator, parquet, local, table.location(), locations);
     } catch (RuntimeException e) {
       fetches.forEach(f -> f.thenAccept(LocalFile::close));
       throw e;
@@ -363,13 +367,36 @@ public final class Scan {
     }
   }
 
-  /** Closes the downloaded copies of the scanned files with the Parquet reader. */
+  /**
+   * Closes the downloaded copies of the scanned files with the Parquet reader, and names a data
+   * file that cannot be read by its location in the table rather than by its local copy.
+   */
   private static final class FileOwningReader extends ForwardingReader {
     private final List<LocalFile> files;
+    private final String tableLocation;
+    private final Map<String, String> locations;
 
-    FileOwningReader(BufferAllocator allocator, ArrowReader delegate, List<LocalFile> files) {
+    FileOwningReader(BufferAllocator allocator, ArrowReader delegate, List<LocalFile> files,
+        String tableLocation, Map<String, String> locations) {
       super(allocator, delegate);
       this.files = files;
+      this.tableLocation = tableLocation;
+      this.locations = locations;
+    }
+
+    @Override
+    public boolean loadNextBatch() throws IOException {
+      try {
+        return super.loadNextBatch();
+      } catch (DataShardException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        String message = String.valueOf(e.getMessage());
+        for (Map.Entry<String, String> local : locations.entrySet()) {
+          message = message.replace(local.getKey(), local.getValue());
+        }
+        throw new DataShardException("cannot read the data of " + tableLocation + ": " + message, e);
+      }
     }
 
     @Override

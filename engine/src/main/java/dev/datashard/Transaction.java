@@ -31,6 +31,7 @@ public final class Transaction implements AutoCloseable {
   private final Schema schema;
   private final List<PendingFile> files = new ArrayList<>();
   private boolean finished;
+  private AppendCommit commit;
 
   Transaction(Table table) {
     this.table = table;
@@ -84,7 +85,17 @@ public final class Transaction implements AutoCloseable {
     if (files.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new AppendCommit(table.operations(), schema, files).commit());
+    commit = new AppendCommit(table.operations(), schema, files);
+    return Optional.of(commit.commit());
+  }
+
+  /**
+   * How many times {@link #commit()} tried to publish: 1 when it won at once, one more for each
+   * race lost to another writer (0 before a commit, or when there was nothing to commit). Counts
+   * the attempts made so far when the commit failed.
+   */
+  public int commitAttempts() {
+    return commit == null ? 0 : commit.attempts();
   }
 
   /** Abandons an uncommitted transaction, deleting the files it wrote. */

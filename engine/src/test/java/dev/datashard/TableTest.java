@@ -350,6 +350,35 @@ class TableTest {
     assertThat(shard.loadTable("events").snapshots()).hasSize(1);
   }
 
+  @Test
+  void commitAttemptsCountRacesLostToOtherWriters() {
+    shard.createTable("events", EVENTS);
+    Table stale = shard.loadTable("events");
+    Table other = shard.loadTable("events");
+    other.appendRecords(List.of(event(1, "a", null)));
+    try (Transaction tx = stale.newTransaction()) {
+      assertThat(tx.commitAttempts()).isZero();
+      tx.appendRecords(List.of(event(2, "b", null)));
+      tx.commit();
+      // The first attempt built on the version before the other append and lost.
+      assertThat(tx.commitAttempts()).isEqualTo(2);
+    }
+    try (Transaction tx = stale.newTransaction()) {
+      tx.appendRecords(List.of(event(3, "c", null)));
+      tx.commit();
+      assertThat(tx.commitAttempts()).isEqualTo(1);
+    }
+    assertThat(shard.loadTable("events").rowCount()).isEqualTo(3);
+  }
+
+  @Test
+  void openTakesAStorageTheCallerBuilt() {
+    try (DataShard own = DataShard.open(new dev.datashard.io.local.LocalStorage(warehouse, false))) {
+      own.createTable("custom", EVENTS).appendRecords(List.of(event(1, "a", null)));
+    }
+    assertThat(shard.loadTable("custom").rowCount()).isEqualTo(1);
+  }
+
   private VectorSchemaRoot batch(long start, int rows) {
     VectorSchemaRoot root = VectorSchemaRoot.create(new org.apache.arrow.vector.types.pojo.Schema(List.of(
         org.apache.arrow.vector.types.pojo.Field.notNullable("user_id", new org.apache.arrow.vector.types.pojo.ArrowType.Int(64, true)),

@@ -30,6 +30,11 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>The data files and the manifest are written once; only the manifest list (which names the
  * parent's manifests and the sequence number) and the metadata are rewritten per attempt.
+ *
+ * <p>When the store does not answer a publish, the commit reloads the table to find out. Until it
+ * knows that attempt can no longer land (its version exists, holding this commit or another),
+ * nothing the commit wrote is deleted, and giving up is reported as an
+ * {@link AmbiguousCommitException}, never as a failure: the PUT may still reach the store late.
  */
 public final class AppendCommit {
   private final TableOperations ops;
@@ -65,7 +70,11 @@ public final class AppendCommit {
     // Per attempt: its manifest list and, when it merged, its merged manifest.
     List<List<String>> attemptFiles = new ArrayList<>();
     Snapshot committed = null;
-    boolean outcomeUnknown = false;
+    // A metadata version whose publish by this commit was ambiguous and that nobody is known to
+    // have taken yet: the conditional PUT may still land there (a request stuck in the network
+    // reaches the store late), so until then nothing this commit wrote may be deleted, and a
+    // failure is not a failure for certain.
+    Integer unresolvedVersion = null;
     try {
       TableOperations.Version base = ops.current();
       RetryPolicy retry = RetryPolicy.fromProperties(base.metadata().properties());
@@ -106,38 +115,53 @@ public final class AppendCommit {
             sequenceNumber, System.currentTimeMillis(), manifestList,
             summary(parent, parentManifests, dataFiles), schema.schemaId());
         TableMetadata updated = base.metadata().withSnapshot(snapshot, base.file());
+        int version = base.number() + 1;
         try {
           if (ops.publish(base, updated).isPresent()) {
             ops.cacheManifests(manifestList, manifests);
             committed = snapshot;
             return snapshot;
           }
+          // Someone published this version first: another writer, or a late PUT of this commit's
+          // own (then the refresh below finds it).
         } catch (AmbiguousWriteException e) {
-          // From here on a lost write may still land, so nothing of this commit is deleted.
-          outcomeUnknown = true;
+          unresolvedVersion = version;
           TableOperations.Version latest = refreshAfterAmbiguity(e);
-          if (containsOwnCommit(latest.metadata())) {
-            committed = latest.metadata().snapshot(snapshotId).orElseThrow();
+          Optional<Snapshot> own = ownCommit(latest.metadata());
+          if (own.isPresent()) {
+            committed = own.get();
             return committed;
           }
-        }
-        if ((attempts > retry.maxRetries() || System.currentTimeMillis() > deadline) && outcomeUnknown) {
-          throw new AmbiguousCommitException("commit " + commitId + " to " + ops.location() + " gave up after "
-              + attempts + " attempts, one of which the store never answered: it may still appear; "
-              + "look for summary " + Snapshot.COMMIT_ID + "=" + commitId + " before appending again", null);
+          unresolvedVersion = resolve(unresolvedVersion, latest);
         }
         if (attempts > retry.maxRetries() || System.currentTimeMillis() > deadline) {
+          if (unresolvedVersion != null) {
+            throw new AmbiguousCommitException("commit " + commitId + " to " + ops.location()
+                + " gave up after " + attempts + " attempts, the last without an answer from the store:"
+                + " it may still appear as version " + unresolvedVersion + "; reload the table and look"
+                + " for summary " + Snapshot.COMMIT_ID + "=" + commitId + " before appending again", null);
+          }
           throw new CommitFailedException("commit to " + ops.location() + " failed after " + attempts
               + " attempts: other writers kept publishing first (raise " + RetryPolicy.NUM_RETRIES
               + " for more contention)", null);
         }
         sleep(retry.backoffMillis(attempts));
         base = ops.refresh();
-        if (containsOwnCommit(base.metadata())) {
-          committed = base.metadata().snapshot(snapshotId).orElseThrow();
+        Optional<Snapshot> own = ownCommit(base.metadata());
+        if (own.isPresent()) {
+          committed = own.get();
           return committed;
         }
+        unresolvedVersion = resolve(unresolvedVersion, base);
       }
+    } catch (RuntimeException e) {
+      if (unresolvedVersion != null && !(e instanceof AmbiguousCommitException)) {
+        throw new AmbiguousCommitException("commit " + commitId + " to " + ops.location() + " failed ("
+            + e.getMessage() + ") after an attempt the store did not answer: it may still appear as"
+            + " version " + unresolvedVersion + "; reload the table and look for summary "
+            + Snapshot.COMMIT_ID + "=" + commitId + " before appending again", e);
+      }
+      throw e;
     } finally {
       if (committed != null) {
         // The files of lost attempts are referenced by nothing. The winner is not always the
@@ -145,9 +169,10 @@ public final class AppendCommit {
         String winner = committed.manifestList();
         attemptFiles.stream().filter(files -> !files.contains(winner))
             .forEach(files -> files.forEach(file -> deleteQuietly(storage, file)));
-      } else if (!outcomeUnknown) {
+      } else if (unresolvedVersion == null) {
         cleanUp(storage, manifest, attemptFiles);
       }
+      // Otherwise the commit may still appear: keep all it wrote (orphans if it never does).
     }
   }
 
@@ -164,9 +189,14 @@ public final class AppendCommit {
     }
   }
 
-  private boolean containsOwnCommit(TableMetadata metadata) {
-    return metadata.snapshot(snapshotId).map(s -> commitId.equals(s.summary().get(Snapshot.COMMIT_ID)))
-        .orElse(false);
+  /** Still unresolved unless {@code latest} shows someone else took the version. */
+  private static Integer resolve(Integer unresolvedVersion, TableOperations.Version latest) {
+    return unresolvedVersion != null && latest.number() >= unresolvedVersion ? null : unresolvedVersion;
+  }
+
+  /** This commit's snapshot, when {@code metadata} holds it. */
+  private Optional<Snapshot> ownCommit(TableMetadata metadata) {
+    return metadata.snapshot(snapshotId).filter(s -> commitId.equals(s.summary().get(Snapshot.COMMIT_ID)));
   }
 
   private void checkAppendable(TableMetadata metadata, int specId) {

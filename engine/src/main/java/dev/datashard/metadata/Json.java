@@ -47,6 +47,27 @@ public final class Json {
     return value;
   }
 
+  /** An array that may be absent (or null): then empty; anything else than an array is an error. */
+  public static Iterable<JsonNode> optionalArray(JsonNode node, String key, String where) {
+    JsonNode value = node.get(key);
+    if (value == null || value.isNull()) {
+      return java.util.List.of();
+    }
+    if (!value.isArray()) {
+      throw new IllegalArgumentException(where + ": \"" + key + "\" must be an array");
+    }
+    return value;
+  }
+
+  /** An array that must be there. */
+  public static JsonNode requiredArray(JsonNode node, String key, String where) {
+    JsonNode value = required(node, key, where);
+    if (!value.isArray()) {
+      throw new IllegalArgumentException(where + ": \"" + key + "\" must be an array");
+    }
+    return value;
+  }
+
   public static String requiredText(JsonNode node, String key, String where) {
     JsonNode value = required(node, key, where);
     if (!value.isTextual()) {

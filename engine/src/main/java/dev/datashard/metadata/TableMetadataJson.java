@@ -40,25 +40,29 @@ public final class TableMetadataJson {
           + " is not supported (DataShard reads and writes Iceberg format version 2)");
     }
     List<Schema> schemas = new ArrayList<>();
-    for (JsonNode schema : Json.required(node, "schemas", where)) {
+    for (JsonNode schema : Json.requiredArray(node, "schemas", where)) {
       schemas.add(SchemaJson.fromNode(schema));
     }
     List<Snapshot> snapshots = new ArrayList<>();
-    for (JsonNode snapshot : node.path("snapshots")) {
+    for (JsonNode snapshot : Json.optionalArray(node, "snapshots", where)) {
       snapshots.add(parseSnapshot(snapshot));
     }
     List<TableMetadata.LogEntry> snapshotLog = new ArrayList<>();
-    for (JsonNode entry : node.path("snapshot-log")) {
+    for (JsonNode entry : Json.optionalArray(node, "snapshot-log", where)) {
       snapshotLog.add(new TableMetadata.LogEntry(Json.requiredLong(entry, "timestamp-ms", "snapshot-log"),
           Json.requiredLong(entry, "snapshot-id", "snapshot-log")));
     }
     List<TableMetadata.MetadataLogEntry> metadataLog = new ArrayList<>();
-    for (JsonNode entry : node.path("metadata-log")) {
+    for (JsonNode entry : Json.optionalArray(node, "metadata-log", where)) {
       metadataLog.add(new TableMetadata.MetadataLogEntry(
           Json.requiredLong(entry, "timestamp-ms", "metadata-log"),
           Json.requiredText(entry, "metadata-file", "metadata-log")));
     }
     Map<String, String> properties = new LinkedHashMap<>();
+    JsonNode propertiesNode = node.get("properties");
+    if (propertiesNode != null && !propertiesNode.isNull() && !propertiesNode.isObject()) {
+      throw new IllegalArgumentException(where + ": \"properties\" must be an object");
+    }
     node.path("properties").fields().forEachRemaining(e -> properties.put(e.getKey(), e.getValue().asText()));
     Map<String, JsonNode> other = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
@@ -72,9 +76,23 @@ public final class TableMetadataJson {
         other.put(e.getKey(), e.getValue());
       }
     }
+    // A current snapshot or schema that is not there must not read as an empty table: an append
+    // on top of it would drop every row from the current snapshot.
     JsonNode currentSnapshot = node.get("current-snapshot-id");
-    Long currentSnapshotId = currentSnapshot == null || currentSnapshot.isNull()
-        || currentSnapshot.asLong() == -1 ? null : currentSnapshot.asLong();
+    Long currentSnapshotId = null;
+    if (currentSnapshot != null && !currentSnapshot.isNull()) {
+      long id = Json.requiredLong(node, "current-snapshot-id", where);
+      if (id != -1) {
+        if (snapshots.stream().noneMatch(s -> s.snapshotId() == id)) {
+          throw new IllegalArgumentException("current-snapshot-id " + id + " names no snapshot in \"snapshots\"");
+        }
+        currentSnapshotId = id;
+      }
+    }
+    int currentSchemaId = Json.requiredInt(node, "current-schema-id", where);
+    if (schemas.stream().noneMatch(s -> s.schemaId() == currentSchemaId)) {
+      throw new IllegalArgumentException("current-schema-id " + currentSchemaId + " names no schema in \"schemas\"");
+    }
     return new TableMetadata(formatVersion,
         Json.requiredText(node, "table-uuid", where),
         Json.requiredText(node, "location", where),
@@ -82,7 +100,7 @@ public final class TableMetadataJson {
         Json.requiredLong(node, "last-updated-ms", where),
         Json.requiredInt(node, "last-column-id", where),
         schemas,
-        Json.requiredInt(node, "current-schema-id", where),
+        currentSchemaId,
         Json.required(node, "partition-specs", where),
         Json.requiredInt(node, "default-spec-id", where),
         Json.requiredInt(node, "last-partition-id", where),

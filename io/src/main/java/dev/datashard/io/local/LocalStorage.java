@@ -50,19 +50,22 @@ public final class LocalStorage implements Storage {
     if (tableName == null || tableName.isBlank()) {
       throw new StorageException(Kind.MISCONFIGURED, "a table name must not be empty");
     }
-    Path path;
-    if (tableName.startsWith("file:")) {
-      path = pathOf(tableName);
-    } else {
-      Path given = Path.of(tableName);
-      for (Path part : given) {
-        if (part.toString().equals("..")) {
-          throw new StorageException(Kind.MISCONFIGURED,
-              "table name '" + tableName + "' must not contain '..' segments");
-        }
-      }
-      path = baseDirectory.resolve(given);
+    boolean location = tableName.startsWith("file:");
+    Path given;
+    try {
+      given = location ? pathOf(tableName) : Path.of(tableName);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new StorageException(Kind.MISCONFIGURED,
+          "table name '" + tableName + "' is not a valid path: " + e.getReason(), e);
     }
+    // Locations too: normalizing one with '..' would quietly put the table somewhere else.
+    for (Path part : given) {
+      if (part.toString().equals("..")) {
+        throw new StorageException(Kind.MISCONFIGURED, "table " + (location ? "location" : "name")
+            + " '" + tableName + "' must not contain '..' segments");
+      }
+    }
+    Path path = location ? given : baseDirectory.resolve(given);
     return locationOf(path.toAbsolutePath().normalize());
   }
 

@@ -31,6 +31,12 @@ final class S3Errors {
   private static final List<String> NOT_CONNECTED = List.of("connection refused",
       "dns resolution", "no address was found", "failure when query to dns", "no route to host",
       "network is down");
+  /**
+   * CRT messages for answers it sorted itself after its own retry: a 503 SlowDown reaches the
+   * SDK as a client exception "Response code indicates throttling", without the status.
+   */
+  private static final List<String> SERVER_BUSY = List.of("response code indicates throttling",
+      "response code indicates internal server error");
   /** CRT messages for a connection lost during the exchange or a failure to get one. */
   private static final List<String> CONNECTION_LOST = List.of("closed", "reset", "broken pipe",
       "timed out", "temporary failure in name resolution", "failed to acquire a connection");
@@ -49,6 +55,9 @@ final class S3Errors {
       return true;
     }
     String message = clientMessage(failure).toLowerCase(Locale.ROOT);
+    if (containsAny(message, SERVER_BUSY)) {
+      return true;
+    }
     return !containsAny(message, NOT_CONNECTED)
         && (containsAny(message, CONNECTION_LOST) || find(failure, IOException.class) != null);
   }
@@ -100,6 +109,10 @@ final class S3Errors {
       return new StorageException(Kind.UNREACHABLE, "no answer from " + config.endpointDescription()
           + " in time to " + action + " " + location + " (" + message
           + "); check " + S3Config.ENDPOINT + " and the network", cause);
+    }
+    if (containsAny(lower, SERVER_BUSY)) {
+      return new StorageException(Kind.TRANSIENT, "S3 kept failing to " + action + " " + location
+          + " (" + message + ") after retries", cause);
     }
     if (containsAny(lower, NOT_CONNECTED) || containsAny(lower, CONNECTION_LOST)) {
       return new StorageException(Kind.UNREACHABLE, "cannot reach " + config.endpointDescription()

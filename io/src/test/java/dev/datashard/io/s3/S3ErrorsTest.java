@@ -66,6 +66,20 @@ class S3ErrorsTest {
   }
 
   @Test
+  void throttlingTheCrtReportsWithoutAStatusIsTransient() {
+    // What a 503 SlowDown becomes once the CRT's own retry is spent (seen through a fault proxy).
+    SdkClientException throttled = SdkClientException.create(
+        "Failed to send the request: Response code indicates throttling (SDK Attempt Count: 1)");
+    assertThat(S3Errors.isTransient(throttled)).isTrue();
+    assertThat(S3Errors.isRefusal(throttled)).isFalse();
+    StorageException e = translate(throttled, keys);
+    assertThat(e.kind()).isEqualTo(Kind.TRANSIENT);
+    assertThat(e.getMessage()).contains(LOCATION).contains("throttling").doesNotContain("SDK Attempt Count");
+    assertThat(S3Errors.isTransient(SdkClientException.create(
+        "Failed to send the request: Response code indicates internal server error"))).isTrue();
+  }
+
+  @Test
   void timeoutsAndMissingCredentialsNameWhatToCheck() {
     assertThat(translate(ApiCallTimeoutException.create(1000), keys).kind())
         .isEqualTo(Kind.UNREACHABLE);

@@ -1,0 +1,146 @@
+package dev.datashard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.datashard.io.AmbiguousWriteException;
+import dev.datashard.io.LocalFile;
+import dev.datashard.io.Storage;
+import dev.datashard.io.StoredObject;
+import dev.datashard.io.local.LocalStorage;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A commit whose publish got no answer, and whose PUT reaches the store only later: the table
+ * must stay whole whichever way the commit ends.
+ */
+class LateCommitTest {
+  static final Schema SCHEMA = Schema.fromJson("""
+      {"schema_id": 1, "fields": [{"id": 1, "name": "id", "type": "long", "required": true}]}""");
+
+  @TempDir Path warehouse;
+
+  /** Local storage whose publishes of one file get "no answer" and are held back until delivered. */
+  static final class LateStorage implements Storage {
+    final LocalStorage delegate;
+    String heldFile;
+    byte[] held;
+    boolean deliverOnNextPublish;
+
+    LateStorage(Path base) {
+      delegate = new LocalStorage(base, false);
+    }
+
+    void deliver() {
+      delegate.publish(heldFile, held);
+      heldFile = null;
+    }
+
+    @Override
+    public boolean publish(String location, byte[] data) {
+      if (location.endsWith("/v3.metadata.json") && heldFile == null && held == null) {
+        heldFile = location;
+        held = data;
+        throw new AmbiguousWriteException(location, null);
+      }
+      if (deliverOnNextPublish && location.equals(heldFile)) {
+        deliver();
+      }
+      return delegate.publish(location, data);
+    }
+
+    @Override
+    public String tableLocation(String tableName) {
+      return delegate.tableLocation(tableName);
+    }
+
+    @Override
+    public CompletableFuture<byte[]> readAsync(String location) {
+      return delegate.readAsync(location);
+    }
+
+    @Override
+    public CompletableFuture<Void> writeAsync(String location, byte[] data) {
+      return delegate.writeAsync(location, data);
+    }
+
+    @Override
+    public CompletableFuture<Void> putFile(Path stagedFile, String location) {
+      return delegate.putFile(stagedFile, location);
+    }
+
+    @Override
+    public CompletableFuture<LocalFile> fetch(String location) {
+      return delegate.fetch(location);
+    }
+
+    @Override
+    public Path stagingDirectory(String targetLocation) {
+      return delegate.stagingDirectory(targetLocation);
+    }
+
+    @Override
+    public List<StoredObject> list(String prefix) {
+      return delegate.list(prefix);
+    }
+
+    @Override
+    public boolean exists(String location) {
+      return delegate.exists(location);
+    }
+
+    @Override
+    public void delete(String location) {
+      delegate.delete(location);
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  private static List<Map<String, Object>> rows(long id) {
+    Map<String, Object> row = new HashMap<>();
+    row.put("id", id);
+    return List.of(row);
+  }
+
+  @Test
+  void aRetryThatLosesToItsOwnLatePublishKeepsThePublishedManifestList() {
+    LateStorage storage = new LateStorage(warehouse);
+    storage.deliverOnNextPublish = true;
+    try (DataShard shard = DataShard.open(storage)) {
+      Table table = shard.createTable("t", SCHEMA);
+      table.appendRecords(rows(1));
+      Snapshot snapshot = table.appendRecords(rows(2)).orElseThrow();
+      assertThat(snapshot.manifestList()).contains("-1-"); // the first attempt's, landed late
+      Table reloaded = shard.loadTable("t");
+      assertThat(reloaded.snapshots()).hasSize(2);
+      assertThat(reloaded.newScan().toRecords()).hasSize(2);
+      assertThat(reloaded.removeOrphanFiles(System.currentTimeMillis() + 1_000, true))
+          .allSatisfy(orphan -> assertThat(orphan).doesNotContain(snapshot.manifestList()));
+    }
+  }
+
+  @Test
+  void givingUpWithoutAnAnswerIsAmbiguousAndDeletesNothing() {
+    LateStorage storage = new LateStorage(warehouse);
+    try (DataShard shard = DataShard.open(storage)) {
+      Table table = shard.createTable("t", SCHEMA, Map.of("commit.retry.num-retries", "0"));
+      table.appendRecords(rows(1));
+      assertThatThrownBy(() -> table.appendRecords(rows(2)))
+          .isInstanceOf(AmbiguousCommitException.class)
+          .hasMessageContaining("may still appear as version 3")
+          .hasMessageContaining(Snapshot.COMMIT_ID);
+      storage.deliver();
+      Table reloaded = shard.loadTable("t");
+      assertThat(reloaded.snapshots()).hasSize(2);
+      assertThat(reloaded.newScan().toRecords()).extracting(r -> r.get("id")).containsExactlyInAnyOrder(1L, 2L);
+    }
+  }
+}

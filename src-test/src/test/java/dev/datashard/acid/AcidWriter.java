@@ -1,0 +1,151 @@
+package dev.datashard.acid;
+
+import dev.datashard.DataShard;
+import dev.datashard.Schema;
+import dev.datashard.Snapshot;
+import dev.datashard.Table;
+import dev.datashard.Transaction;
+import dev.datashard.io.StorageConfig;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * One writer process of the ACID tests: appends batches tagged (writer, seq) to one table, one
+ * commit per batch, and reports on stdout. The store comes from the {@code DATASHARD_*}
+ * environment variables, as for any DataShard program.
+ *
+ * <p>Usage: {@code AcidWriter TABLE WRITER COMMITS ROWS [--warmup TABLE] [--keep-going] [--autostart]}
+ *
+ * <p>Protocol, one line each. Out: {@code READY w}; {@code ACK w seq snapshotId attempts micros}
+ * after each commit returned; {@code FAIL w seq ExceptionClass message} when a commit threw (the
+ * writer stops unless {@code --keep-going}); {@code PAUSED w seq phase} when an armed step was
+ * reached (see {@link PhaseStorage}; the process then waits to be killed); {@code DONE w}. In:
+ * {@code GO} starts committing (at once with {@code --autostart}), {@code STOP} ends after the commit in progress, {@code PAUSE
+ * phase seq} arms a step. The writer halts at once when its stdin closes, so it never outlives
+ * the test that started it.
+ */
+public final class AcidWriter {
+  static final Schema SCHEMA = Schema.fromJson("""
+      {"schema_id": 0, "fields": [
+        {"id": 1, "name": "writer", "type": "string", "required": true},
+        {"id": 2, "name": "seq", "type": "long", "required": true},
+        {"id": 3, "name": "row", "type": "int", "required": true},
+        {"id": 4, "name": "payload", "type": "string", "required": false}]}""");
+
+  private static final PrintStream OUT = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+
+  private static volatile boolean stopRequested;
+
+  private AcidWriter() {}
+
+  /** The rows of batch (writer, seq): rows 0..count-1. */
+  static List<Map<String, Object>> batch(String writer, long seq, int count) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (int row = 0; row < count; row++) {
+      Map<String, Object> record = new HashMap<>();
+      record.put("writer", writer);
+      record.put("seq", seq);
+      record.put("row", row);
+      record.put("payload", writer + "/" + seq + "/" + row + "/" + Long.toHexString(seq * 31 + row));
+      rows.add(record);
+    }
+    return rows;
+  }
+
+  public static void main(String[] args) throws Exception {
+    String tableName = args[0];
+    String writer = args[1];
+    int commits = Integer.parseInt(args[2]);
+    int rows = Integer.parseInt(args[3]);
+    String warmup = null;
+    boolean keepGoing = false;
+    CountDownLatch go = new CountDownLatch(1);
+    for (int i = 4; i < args.length; i++) {
+      switch (args[i]) {
+        case "--warmup" -> warmup = args[++i];
+        case "--keep-going" -> keepGoing = true;
+        case "--autostart" -> go.countDown();
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+
+    long[] seqNow = {-1};
+    PhaseStorage phases = new PhaseStorage(StorageConfig.fromEnvironment().open(),
+        phase -> say("PAUSED " + writer + " " + seqNow[0] + " " + phase.label()));
+    Thread commands = new Thread(() -> readCommands(go, phases), "acid-writer-stdin");
+    commands.setDaemon(true);
+    commands.start();
+
+    int exitCode = 0;
+    try (DataShard shard = DataShard.open(phases)) {
+      if (warmup != null) {
+        // Class loading, the Parquet writer's native library, the S3 client and its
+        // conditional-write probe: all paid here, before the clock starts.
+        Table scratch = shard.createTable(warmup, SCHEMA);
+        scratch.appendRecords(batch(writer, -1, rows));
+        scratch.rowCount();
+      }
+      Table table = shard.loadTable(tableName);
+      say("READY " + writer);
+      go.await();
+      for (long seq = 0; seq < commits && !stopRequested; seq++) {
+        seqNow[0] = seq;
+        phases.currentSeq(seq);
+        long start = System.nanoTime();
+        try (Transaction tx = table.newTransaction()) {
+          tx.appendRecords(batch(writer, seq, rows));
+          Snapshot snapshot = tx.commit().orElseThrow();
+          long micros = (System.nanoTime() - start) / 1000;
+          say("ACK " + writer + " " + seq + " " + snapshot.snapshotId() + " " + tx.commitAttempts()
+              + " " + micros);
+        } catch (RuntimeException e) {
+          say("FAIL " + writer + " " + seq + " " + e.getClass().getSimpleName() + " "
+              + String.valueOf(e.getMessage()).replace('\n', ' '));
+          if (!keepGoing) {
+            e.printStackTrace();
+            exitCode = 1;
+            break;
+          }
+        }
+      }
+    }
+    say("DONE " + writer);
+    System.exit(exitCode);
+  }
+
+  private static void readCommands(CountDownLatch go, PhaseStorage phases) {
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        String[] words = line.trim().split(" ");
+        switch (words[0]) {
+          case "GO" -> go.countDown();
+          case "STOP" -> {
+            stopRequested = true;
+            go.countDown();
+          }
+          case "PAUSE" -> phases.arm(PhaseStorage.Phase.of(words[1]), Long.parseLong(words[2]));
+          default -> say("IGNORED " + line);
+        }
+      }
+    } catch (IOException e) {
+      // treated as the end of input
+    }
+    // The test that started this writer is gone (or done with it): leave no process behind.
+    Runtime.getRuntime().halt(3);
+  }
+
+  private static void say(String line) {
+    synchronized (OUT) {
+      OUT.println(line);
+    }
+  }
+}
