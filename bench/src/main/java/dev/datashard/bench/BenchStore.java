@@ -4,15 +4,19 @@ import dev.datashard.io.StorageConfig;
 import java.nio.file.Path;
 
 /**
- * Where DataShard's benchmark tables live, named by the benchmarks' {@code store} parameter. Only
- * {@code local} exists today; an {@code s3} store (S3Proxy in its own process) slots in here.
+ * Where DataShard's benchmark tables live, named by the benchmarks' {@code store} parameter:
+ * {@code local} (the default, durable: every file forced to disk before a commit publishes it) and
+ * {@code local-nofsync} ({@code DATASHARD_LOCAL_FSYNC=false}, as durable as Iceberg's Hadoop local
+ * file system, which never forces). An {@code s3} store (S3Proxy in its own process) slots in here.
  */
 public interface BenchStore extends AutoCloseable {
 
   static BenchStore open(String name) {
     return switch (name) {
-      case "local" -> new Local(Scratch.create("local"));
-      default -> throw new IllegalArgumentException("unknown benchmark store '" + name + "' (use local)");
+      case "local" -> new Local(Scratch.create("local"), true);
+      case "local-nofsync" -> new Local(Scratch.create("local"), false);
+      default -> throw new IllegalArgumentException(
+          "unknown benchmark store '" + name + "' (use local or local-nofsync)");
     };
   }
 
@@ -24,11 +28,11 @@ public interface BenchStore extends AutoCloseable {
   @Override
   void close();
 
-  /** Tables in a fresh temporary directory, with the default durable (fsync) settings. */
-  record Local(Path directory) implements BenchStore {
+  /** Tables in a fresh temporary directory. */
+  record Local(Path directory, boolean fsync) implements BenchStore {
     @Override
     public StorageConfig config() {
-      return StorageConfig.local(directory);
+      return new StorageConfig(StorageConfig.StorageType.LOCAL, directory, fsync);
     }
 
     @Override

@@ -18,14 +18,15 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * Commit latency under contention: {@code writers} threads of one JVM, each with its own
  * {@link Table} instance (its own view of the metadata, as separate processes would have), append
- * {@value #APPENDS_PER_WRITER} batches of 100 rows each to one table per timed round. Losers of a
- * commit race retry with the engine's backoff. Appends per second = writers x appends / round time.
+ * {@value #APPENDS_PER_WRITER} batches of 100 rows each to one table per timed round, a fresh table
+ * per round. Losers of a commit race retry with the engine's backoff. Appends per second =
+ * writers x appends / round time.
  */
 @State(Scope.Benchmark)
 public class DataShardContention extends LatencySettings {
   public static final int APPENDS_PER_WRITER = 5;
 
-  @Param({"local"})
+  @Param({"local", "local-nofsync"})
   public String store;
 
   @Param({"1", "4", "10"})
@@ -38,8 +39,9 @@ public class DataShardContention extends LatencySettings {
   private final List<VectorSchemaRoot> batches = new ArrayList<>();
   private int iteration;
   private String prefix;
+  private int round;
+  private String table;
   private Table[] views;
-  private long rounds;
 
   @Setup(Level.Trial)
   public void prepare() {
@@ -53,25 +55,33 @@ public class DataShardContention extends LatencySettings {
   }
 
   @Setup(Level.Iteration)
-  public void newTable() {
+  public void newIteration() {
     prefix = "iteration-" + iteration++;
-    rounds = 0;
-    shard.createTable(prefix + "/contended", Events.SCHEMA);
+  }
+
+  @Setup(Level.Invocation)
+  public void newTable() {
+    table = prefix + "/contended-" + round++;
+    shard.createTable(table, Events.SCHEMA);
     views = new Table[writers];
     for (int w = 0; w < writers; w++) {
-      views[w] = shard.loadTable(prefix + "/contended");
+      views[w] = shard.loadTable(table);
     }
   }
 
-  /** Every row appended in the iteration must be in the table: no append lost to a race. */
-  @TearDown(Level.Iteration)
-  public void checkAndDrop() {
-    long rows = shard.loadTable(prefix + "/contended").rowCount();
-    long expected = rounds * writers * APPENDS_PER_WRITER * 100;
-    tables.clear(prefix);
-    if (rows != expected) {
-      throw new IllegalStateException("appends of " + expected + " rows left " + rows + " in the table");
+  /** Every row of the round must be in the table: no append lost to a race. */
+  @TearDown(Level.Invocation)
+  public void check() {
+    long rows = shard.loadTable(table).rowCount();
+    if (rows != writers * APPENDS_PER_WRITER * 100L) {
+      throw new IllegalStateException("a round appending " + writers * APPENDS_PER_WRITER * 100
+          + " rows left " + rows + " in the table");
     }
+  }
+
+  @TearDown(Level.Iteration)
+  public void dropTables() {
+    tables.clear(prefix);
   }
 
   @TearDown(Level.Trial)
@@ -90,6 +100,5 @@ public class DataShardContention extends LatencySettings {
         views[w].append(batches.get(w));
       }
     });
-    rounds++;
   }
 }

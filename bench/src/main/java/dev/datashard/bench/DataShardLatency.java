@@ -20,12 +20,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * The original DataShard's latency table, on DataShard. Appends go to a table that is new at each
- * iteration and grows by one snapshot per operation within it, as a table being appended to does.
+ * The original DataShard's latency table, on DataShard. Appends go to a table that grows by one
+ * snapshot per append, replaced by a fresh one every {@value #TABLE_HISTORY} appends.
  */
 @State(Scope.Benchmark)
 public class DataShardLatency extends LatencySettings {
-  @Param({"local"})
+  @Param({"local", "local-nofsync"})
   public String store;
 
   private BufferAllocator allocator;
@@ -38,7 +38,6 @@ public class DataShardLatency extends LatencySettings {
   private int iteration;
   private String prefix;
   private int created;
-  private Table appendTable;
 
   @Setup(Level.Trial)
   public void openStore() {
@@ -55,10 +54,9 @@ public class DataShardLatency extends LatencySettings {
   }
 
   @Setup(Level.Iteration)
-  public void newTable() {
+  public void newIteration() {
     prefix = "iteration-" + iteration++;
     created = 0;
-    appendTable = shard.createTable(prefix + "/append", Events.SCHEMA);
   }
 
   @TearDown(Level.Iteration)
@@ -80,19 +78,38 @@ public class DataShardLatency extends LatencySettings {
   }
 
   @Benchmark
-  public Optional<Snapshot> append100Records() {
-    return appendTable.appendRecords(records100);
+  public Optional<Snapshot> append100Records(AppendTarget target) {
+    return target.table.appendRecords(records100);
   }
 
   @Benchmark
-  public Optional<Snapshot> append10kRecords() {
-    return appendTable.appendRecords(records10k);
+  public Optional<Snapshot> append10kRecords(AppendTarget target) {
+    return target.table.appendRecords(records10k);
   }
 
   /** The same 10,000 rows handed over as an Arrow batch, DataShard's native input. */
   @Benchmark
-  public Optional<Snapshot> append10kArrow() {
-    return appendTable.append(batch10k);
+  public Optional<Snapshot> append10kArrow(AppendTarget target) {
+    return target.table.append(batch10k);
+  }
+
+  /** The table the next append goes to, replaced (outside the timing) every {@value #TABLE_HISTORY} appends. */
+  @State(Scope.Benchmark)
+  public static class AppendTarget {
+    private Table table;
+    private int appends;
+
+    @Setup(Level.Iteration)
+    public void reset() {
+      appends = 0;
+    }
+
+    @Setup(Level.Invocation)
+    public void rotate(DataShardLatency bench) {
+      if (appends++ % TABLE_HISTORY == 0) {
+        table = bench.shard.createTable(bench.prefix + "/append-" + appends, Events.SCHEMA);
+      }
+    }
   }
 
   @Benchmark

@@ -22,7 +22,6 @@ public class IcebergLatency extends LatencySettings {
   private int iteration;
   private Path iterationDirectory;
   private int created;
-  private Table appendTable;
 
   @Setup(Level.Trial)
   public void createTables() {
@@ -35,10 +34,9 @@ public class IcebergLatency extends LatencySettings {
   }
 
   @Setup(Level.Iteration)
-  public void newTable() {
+  public void newIteration() {
     iterationDirectory = directory.resolve("iteration-" + iteration++);
     created = 0;
-    appendTable = tables.create(iterationDirectory.resolve("append").toString());
   }
 
   @TearDown(Level.Iteration)
@@ -57,15 +55,15 @@ public class IcebergLatency extends LatencySettings {
   }
 
   @Benchmark
-  public Table append100Records() {
-    IcebergTables.append(appendTable, records100);
-    return appendTable;
+  public Table append100Records(AppendTarget target) {
+    IcebergTables.append(target.table, records100);
+    return target.table;
   }
 
   @Benchmark
-  public Table append10kRecords() {
-    IcebergTables.append(appendTable, records10k);
-    return appendTable;
+  public Table append10kRecords(AppendTarget target) {
+    IcebergTables.append(target.table, records10k);
+    return target.table;
   }
 
   @Benchmark
@@ -76,5 +74,24 @@ public class IcebergLatency extends LatencySettings {
   @Benchmark
   public long read50kArrow() {
     return IcebergReads.arrow(read50k);
+  }
+
+  /** The table the next append goes to, replaced (outside the timing) every {@value #TABLE_HISTORY} appends. */
+  @State(Scope.Benchmark)
+  public static class AppendTarget {
+    private Table table;
+    private int appends;
+
+    @Setup(Level.Iteration)
+    public void reset() {
+      appends = 0;
+    }
+
+    @Setup(Level.Invocation)
+    public void rotate(IcebergLatency bench) {
+      if (appends++ % TABLE_HISTORY == 0) {
+        table = bench.tables.create(bench.iterationDirectory.resolve("append-" + appends).toString());
+      }
+    }
   }
 }

@@ -19,4 +19,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 3, jvmArgsAppend = {JvmArgs.OPENS, JvmArgs.HEAP, JvmArgs.DIRECT})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-public abstract class LatencySettings {}
+public abstract class LatencySettings {
+  /**
+   * Appends per table before the benchmark moves on to a fresh one, so every engine appends to
+   * tables with the same history (0 to 99 snapshots) however fast it is: an append rewrites
+   * metadata that grows with the table's snapshots, in DataShard and Iceberg alike.
+   */
+  public static final int TABLE_HISTORY = 100;
+}

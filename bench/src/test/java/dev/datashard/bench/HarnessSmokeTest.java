@@ -21,8 +21,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * and the report renders from the JSON. Seconds, not minutes; the numbers mean nothing.
  */
 class HarnessSmokeTest {
-  /** 5 + 5 latency, 2 + 3 throughput, 3 + 3 contention (writers 1, 4, 10). */
-  private static final int BENCHMARK_RUNS = 21;
+  /** Latency 5 x 2 stores + 5, throughput 2 + 3, contention 3 writer counts x 2 stores + 3. */
+  private static final int BENCHMARK_RUNS = 29;
 
   @TempDir
   Path dir;
@@ -59,5 +59,6 @@ class HarnessSmokeTest {
         .contains("| Create table | <1 ms | **", "| 10 | **", "Ingest of 20,000 rows", "Parquet written: DataShard")
         .doesNotContain("not run");
     assertThat(Files.readString(dir.resolve("charts/latency-local.svg"))).startsWith("<svg").endsWith("</svg>\n");
+    assertThat(dir.resolve("charts/latency-local-nofsync.svg")).exists();
   }
 }

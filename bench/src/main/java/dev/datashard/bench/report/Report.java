@@ -52,10 +52,12 @@ public final class Report {
       Path parent = markdown.toAbsolutePath().getParent();
       out.append("### Latency: the original's table (").append(store).append(")\n\n")
           .append("![latency chart](").append(parent.relativize(chart.toAbsolutePath())).append(")\n\n")
-          .append(LatencySection.render(results, store, targets)).append('\n')
-          .append("### Throughput (").append(store).append(")\n\n")
-          .append(ThroughputSection.render(results, store, notes, targets))
-          .append("### Commit contention (").append(store).append(")\n\n")
+          .append(LatencySection.render(results, store, targets)).append('\n');
+      String throughput = ThroughputSection.render(results, store, notes, targets);
+      if (!throughput.isEmpty()) {
+        out.append("### Throughput (").append(store).append(")\n\n").append(throughput);
+      }
+      out.append("### Commit contention (").append(store).append(")\n\n")
           .append(ContentionSection.render(results, store)).append('\n');
     }
     out.append("### Allocation and GC (JMH `-prof gc`)\n\n").append(GcSection.render(results)).append('\n')

@@ -14,6 +14,9 @@ final class ThroughputSection {
     StringBuilder out = new StringBuilder();
     for (String rowsText : results.values("DataShardThroughput.", "rows")) {
       long rows = Long.parseLong(rowsText);
+      if (results.find("DataShardThroughput.ingest", "store=" + store, "rows=" + rowsText).isEmpty()) {
+        continue;
+      }
       long arrowBytes = notes.getOrDefault("arrow-bytes." + rows, 0L);
       MarkdownTable table = new MarkdownTable("Workload (" + Format.count(rows) + " rows)",
           "DataShard: s [range], rows/s, MB/s", "Iceberg Java: s [range], rows/s, MB/s", "DataShard speed-up");
