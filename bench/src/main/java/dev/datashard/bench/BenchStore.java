@@ -22,8 +22,7 @@ public interface BenchStore extends AutoCloseable {
 
   StorageConfig config();
 
-  /** Deletes every table under {@code prefix} (between iterations, outside measured code). */
-  void clear(String prefix);
+  /** Deletes every table of the store. */
 
   @Override
   void close();
@@ -33,11 +32,6 @@ public interface BenchStore extends AutoCloseable {
     @Override
     public StorageConfig config() {
       return new StorageConfig(StorageConfig.StorageType.LOCAL, directory, fsync);
-    }
-
-    @Override
-    public void clear(String prefix) {
-      Scratch.delete(directory.resolve(prefix));
     }
 
     @Override

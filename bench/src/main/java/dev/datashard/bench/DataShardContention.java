@@ -37,8 +37,6 @@ public class DataShardContention extends LatencySettings {
   private DataShard shard;
   private Writers threads;
   private final List<VectorSchemaRoot> batches = new ArrayList<>();
-  private int iteration;
-  private String prefix;
   private int round;
   private String table;
   private Table[] views;
@@ -54,14 +52,9 @@ public class DataShardContention extends LatencySettings {
     }
   }
 
-  @Setup(Level.Iteration)
-  public void newIteration() {
-    prefix = "iteration-" + iteration++;
-  }
-
   @Setup(Level.Invocation)
   public void newTable() {
-    table = prefix + "/contended-" + round++;
+    table = "contended-" + round++;
     shard.createTable(table, Events.SCHEMA);
     views = new Table[writers];
     for (int w = 0; w < writers; w++) {
@@ -77,11 +70,6 @@ public class DataShardContention extends LatencySettings {
       throw new IllegalStateException("a round appending " + writers * APPENDS_PER_WRITER * 100
           + " rows left " + rows + " in the table");
     }
-  }
-
-  @TearDown(Level.Iteration)
-  public void dropTables() {
-    tables.clear(prefix);
   }
 
   @TearDown(Level.Trial)

@@ -21,7 +21,8 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The original DataShard's latency table, on DataShard. Appends go to a table that grows by one
- * snapshot per append, replaced by a fresh one every {@value #TABLE_HISTORY} appends.
+ * snapshot per append, replaced by a fresh one every {@value #TABLE_HISTORY} appends. Tables are
+ * deleted only when the fork ends (see {@link LatencySettings}).
  */
 @State(Scope.Benchmark)
 public class DataShardLatency extends LatencySettings {
@@ -35,8 +36,6 @@ public class DataShardLatency extends LatencySettings {
   private List<Map<String, Object>> records10k;
   private VectorSchemaRoot batch10k;
   private Table read50k;
-  private int iteration;
-  private String prefix;
   private int created;
 
   @Setup(Level.Trial)
@@ -53,17 +52,6 @@ public class DataShardLatency extends LatencySettings {
     }
   }
 
-  @Setup(Level.Iteration)
-  public void newIteration() {
-    prefix = "iteration-" + iteration++;
-    created = 0;
-  }
-
-  @TearDown(Level.Iteration)
-  public void dropIterationTables() {
-    tables.clear(prefix);
-  }
-
   @TearDown(Level.Trial)
   public void closeStore() {
     batch10k.close();
@@ -74,7 +62,7 @@ public class DataShardLatency extends LatencySettings {
 
   @Benchmark
   public Table createTable() {
-    return shard.createTable(prefix + "/created-" + created++, Events.SCHEMA);
+    return shard.createTable("created-" + created++, Events.SCHEMA);
   }
 
   @Benchmark
@@ -99,15 +87,10 @@ public class DataShardLatency extends LatencySettings {
     private Table table;
     private int appends;
 
-    @Setup(Level.Iteration)
-    public void reset() {
-      appends = 0;
-    }
-
     @Setup(Level.Invocation)
     public void rotate(DataShardLatency bench) {
       if (appends++ % TABLE_HISTORY == 0) {
-        table = bench.shard.createTable(bench.prefix + "/append-" + appends, Events.SCHEMA);
+        table = bench.shard.createTable("append-" + appends, Events.SCHEMA);
       }
     }
   }

@@ -31,7 +31,6 @@ public class DataShardThroughput extends ThroughputSettings {
   private IngestData data;
   private Table scanned;
   private int iteration;
-  private String prefix;
   private Table ingestTable;
 
   @Setup(Level.Trial)
@@ -54,13 +53,7 @@ public class DataShardThroughput extends ThroughputSettings {
 
   @Setup(Level.Iteration)
   public void newTable() {
-    prefix = "iteration-" + iteration++;
-    ingestTable = shard.createTable(prefix + "/ingest", Events.SCHEMA);
-  }
-
-  @TearDown(Level.Iteration)
-  public void dropTable() {
-    tables.clear(prefix);
+    ingestTable = shard.createTable("ingest-" + iteration++, Events.SCHEMA);
   }
 
   @TearDown(Level.Trial)

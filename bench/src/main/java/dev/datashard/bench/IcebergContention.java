@@ -27,8 +27,6 @@ public class IcebergContention extends LatencySettings {
   private IcebergTables tables;
   private Writers threads;
   private final List<List<Record>> records = new ArrayList<>();
-  private int iteration;
-  private Path iterationDirectory;
   private int round;
   private String location;
   private Table[] views;
@@ -43,14 +41,9 @@ public class IcebergContention extends LatencySettings {
     }
   }
 
-  @Setup(Level.Iteration)
-  public void newIteration() {
-    iterationDirectory = directory.resolve("iteration-" + iteration++);
-  }
-
   @Setup(Level.Invocation)
   public void newTable() {
-    location = iterationDirectory.resolve("contended-" + round++).toString();
+    location = directory.resolve("contended-" + round++).toString();
     tables.create(location);
     views = new Table[writers];
     for (int w = 0; w < writers; w++) {
@@ -68,11 +61,6 @@ public class IcebergContention extends LatencySettings {
       throw new IllegalStateException("a round appending " + writers * DataShardContention.APPENDS_PER_WRITER * 100
           + " rows left " + rows + " in the table");
     }
-  }
-
-  @TearDown(Level.Iteration)
-  public void dropTables() {
-    Scratch.delete(iterationDirectory);
   }
 
   @TearDown(Level.Trial)

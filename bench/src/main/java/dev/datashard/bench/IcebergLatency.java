@@ -19,8 +19,6 @@ public class IcebergLatency extends LatencySettings {
   private List<Record> records100;
   private List<Record> records10k;
   private Table read50k;
-  private int iteration;
-  private Path iterationDirectory;
   private int created;
 
   @Setup(Level.Trial)
@@ -33,17 +31,6 @@ public class IcebergLatency extends LatencySettings {
     IcebergTables.append(read50k, Events.icebergRecords(0, 50_000));
   }
 
-  @Setup(Level.Iteration)
-  public void newIteration() {
-    iterationDirectory = directory.resolve("iteration-" + iteration++);
-    created = 0;
-  }
-
-  @TearDown(Level.Iteration)
-  public void dropIterationTables() {
-    Scratch.delete(iterationDirectory);
-  }
-
   @TearDown(Level.Trial)
   public void deleteTables() {
     Scratch.delete(directory);
@@ -51,7 +38,7 @@ public class IcebergLatency extends LatencySettings {
 
   @Benchmark
   public Table createTable() {
-    return tables.create(iterationDirectory.resolve("created-" + created++).toString());
+    return tables.create(directory.resolve("created-" + created++).toString());
   }
 
   @Benchmark
@@ -82,15 +69,10 @@ public class IcebergLatency extends LatencySettings {
     private Table table;
     private int appends;
 
-    @Setup(Level.Iteration)
-    public void reset() {
-      appends = 0;
-    }
-
     @Setup(Level.Invocation)
     public void rotate(IcebergLatency bench) {
       if (appends++ % TABLE_HISTORY == 0) {
-        table = bench.tables.create(bench.iterationDirectory.resolve("append-" + appends).toString());
+        table = bench.tables.create(bench.directory.resolve("append-" + appends).toString());
       }
     }
   }

@@ -35,7 +35,6 @@ public class IcebergThroughput extends ThroughputSettings {
   private IngestData data;
   private Table scanned;
   private int iteration;
-  private Path iterationDirectory;
   private Table ingestTable;
 
   @Setup(Level.Trial)
@@ -51,13 +50,7 @@ public class IcebergThroughput extends ThroughputSettings {
 
   @Setup(Level.Iteration)
   public void newTable() {
-    iterationDirectory = directory.resolve("iteration-" + iteration++);
-    ingestTable = tables.create(iterationDirectory.resolve("ingest").toString());
-  }
-
-  @TearDown(Level.Iteration)
-  public void dropTable() {
-    Scratch.delete(iterationDirectory);
+    ingestTable = tables.create(directory.resolve("ingest-" + iteration++).toString());
   }
 
   @TearDown(Level.Trial)

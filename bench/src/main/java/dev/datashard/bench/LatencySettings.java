@@ -20,6 +20,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public abstract class LatencySettings {
+  // Benchmarks delete their tables only when the fork ends: deleting thousands of fresh tables
+  // between iterations made the next iteration's creates 2-5x slower (file-system aftermath), a
+  // cost no real workload pays once a second.
+
   /**
    * Appends per table before the benchmark moves on to a fresh one, so every engine appends to
    * tables with the same history (0 to 99 snapshots) however fast it is: an append rewrites
