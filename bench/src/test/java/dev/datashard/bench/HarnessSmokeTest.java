@@ -6,6 +6,7 @@ import dev.datashard.bench.report.Report;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openjdk.jmh.results.RunResult;
@@ -54,7 +55,7 @@ class HarnessSmokeTest {
 
     Path markdown = dir.resolve("PERFORMANCE.md");
     Files.writeString(markdown, "# Hand-written intro\n");
-    Report.render(json, notes, dir.resolve("absent.properties"), markdown, dir.resolve("charts"));
+    Report.render(List.of(json), notes, dir.resolve("absent.properties"), markdown, dir.resolve("charts"));
     assertThat(Files.readString(markdown)).startsWith("# Hand-written intro")
         .contains("| Create table | <1 ms | **", "| 10 | **", "Ingest of 20,000 rows", "Parquet written: DataShard")
         .doesNotContain("not run");
