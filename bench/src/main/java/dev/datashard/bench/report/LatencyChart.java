@@ -32,7 +32,8 @@ final class LatencyChart {
           median(results.find("DataShardLatency." + row.dataShard(), "store=" + store)),
           median(results.find("IcebergLatency." + row.iceberg()))});
     }
-    double low = Math.floor(Math.log10(groups.stream().flatMapToDouble(Arrays::stream)
+    // A decade below the smallest value, so even a bar at exactly 1 ms has length.
+    double low = Math.floor(Math.log10(0.9 * groups.stream().flatMapToDouble(Arrays::stream)
         .filter(v -> v > 0).min().orElse(0.1)));
     double high = Math.ceil(Math.log10(groups.stream().flatMapToDouble(Arrays::stream)
         .filter(v -> v > 0).max().orElse(100)));
@@ -43,7 +44,7 @@ final class LatencyChart {
     svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
         + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n", WIDTH, height, WIDTH, height));
     svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", WIDTH, height));
-    svg.append(text(10, 24, "Latency on local disk (" + escape(store) + "), log scale: shorter is faster", 15, "start"));
+    svg.append(text(10, 24, "Latency, median, store " + escape(store) + " (log scale: shorter is faster)", 15, "start"));
     for (double decade = low; decade <= high; decade++) {
       double x = x(Math.pow(10, decade), low, high);
       svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#e5e7eb\"/>%n",
