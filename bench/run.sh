@@ -2,12 +2,18 @@
 # Runs the whole JMH harness, then renders PERFORMANCE.md's generated section and the latency chart
 # from JMH's JSON. Everything lands in bench/results/ (JSON, log, notes, chart).
 #
-#   bench/run.sh                      # everything, about 25 minutes on 2 cores
-#   bench/run.sh DataShardLatency     # one JMH run with these options and benchmark regexps instead
+#   bench/run.sh                      # everything, about 20 minutes on 2 cores
+#   bench/run.sh DataShardLatency     # one JMH run with these options and regexps instead; its results
+#                                     # and report go to bench/results/partial/, PERFORMANCE.md stays
 #   MAVEN_FLAGS=-o bench/run.sh       # build offline
 set -euo pipefail
 cd "$(dirname "$0")/.."
 results=bench/results
+markdown=PERFORMANCE.md
+if [ $# -gt 0 ]; then
+  results=bench/results/partial
+  markdown=$results/PERFORMANCE.md
+fi
 mkdir -p "$results"
 rm -f "$results"/jmh-*.json "$results/jmh.log"
 
@@ -45,4 +51,4 @@ done
 } >> "$results/run.properties"
 
 java -cp "$classpath" dev.datashard.bench.report.Report \
-  "$results/notes.tsv" "$results/run.properties" PERFORMANCE.md "$results" "$results"/jmh-*.json
+  "$results/notes.tsv" "$results/run.properties" "$markdown" "$results" "$results"/jmh-*.json
