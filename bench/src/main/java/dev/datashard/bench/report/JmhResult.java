@@ -24,7 +24,7 @@ import java.util.Optional;
  * @param settings forks, warm-up and measurement as run
  * @param jvm the forks' JVM and its options
  */
-public record JmhResult(String name, Map<String, String> params, String mode, String unit,
+public record JmhResult(String name, Map<String, String> params, String mode,
     double median, double p90, double[] forkMedians, double mean, double error, int samples,
     Map<String, Double> secondary, String settings, String jvm) {
 
@@ -74,7 +74,7 @@ public record JmhResult(String name, Map<String, String> params, String mode, St
     Map<String, Double> secondary = new LinkedHashMap<>();
     node.get("secondaryMetrics").fields().forEachRemaining(
         e -> secondary.put(e.getKey(), e.getValue().get("score").asDouble()));
-    return new JmhResult(name, params, node.get("mode").asText(), primary.get("scoreUnit").asText(),
+    return new JmhResult(name, params, node.get("mode").asText(),
         quantile(all, 0.5), quantile(all, 0.9),
         forks.stream().mapToDouble(f -> quantile(f, 0.5)).toArray(),
         primary.get("score").asDouble(), primary.get("scoreError").asDouble(Double.NaN),
