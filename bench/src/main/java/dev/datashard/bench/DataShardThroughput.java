@@ -1,0 +1,84 @@
+package dev.datashard.bench;
+
+import dev.datashard.DataShard;
+import dev.datashard.Snapshot;
+import dev.datashard.Table;
+import java.io.IOException;
+import java.util.Optional;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/** Bulk ingest of Arrow batches into one new snapshot, and a full scan of the result, on DataShard. */
+@State(Scope.Benchmark)
+public class DataShardThroughput extends ThroughputSettings {
+  @Param({"local"})
+  public String store;
+
+  @Param({"10000000"})
+  public long rows;
+
+  private BufferAllocator allocator;
+  private BenchStore tables;
+  private DataShard shard;
+  private IngestData data;
+  private Table scanned;
+  private int iteration;
+  private Table ingestTable;
+
+  @Setup(Level.Trial)
+  public void prepare() {
+    allocator = new RootAllocator();
+    tables = BenchStore.open(store);
+    shard = DataShard.open(tables.config(), allocator);
+    data = new IngestData(allocator, rows);
+    Notes.record("arrow-bytes." + rows, data.arrowBytes());
+    scanned = shard.createTable("trial/scanned", Events.SCHEMA);
+    try (ArrowReader batches = new BatchListReader(allocator, data.batches())) {
+      scanned.append(batches);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    if (tables instanceof BenchStore.Local local) {
+      Notes.record("datashard.parquet-bytes." + rows, Notes.parquetBytes(local.directory().resolve("trial")));
+    }
+  }
+
+  @Setup(Level.Iteration)
+  public void newTable() {
+    ingestTable = shard.createTable("ingest-" + iteration++, Events.SCHEMA);
+  }
+
+  @TearDown(Level.Trial)
+  public void close() {
+    data.close();
+    shard.close();
+    tables.close();
+    allocator.close();
+  }
+
+  @Benchmark
+  public Optional<Snapshot> ingest() throws IOException {
+    try (ArrowReader batches = new BatchListReader(allocator, data.batches())) {
+      return ingestTable.append(batches);
+    }
+  }
+
+  @Benchmark
+  public long scan() throws IOException {
+    long sum = 0;
+    try (ArrowReader reader = scanned.newScan().arrowReader()) {
+      while (reader.loadNextBatch()) {
+        sum += Touch.batch(reader.getVectorSchemaRoot());
+      }
+    }
+    return sum;
+  }
+}

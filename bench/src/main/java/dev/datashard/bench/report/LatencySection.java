@@ -1,0 +1,74 @@
+package dev.datashard.bench.report;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** The original's latency table: its published figures, DataShard's and Iceberg Java's medians. */
+final class LatencySection {
+  /** One row: the operation, the original's figure, the two benchmarks and the target. */
+  record Row(String operation, Published published, String dataShard, String iceberg, double targetMillis) {}
+
+  static final List<Row> ROWS = List.of(
+      new Row("Create table", Published.CREATE, "createTable", "createTable", 1),
+      new Row("Append 100 records", Published.APPEND_100, "append100Records", "append100Records", 2),
+      new Row("Append 10,000 records", Published.APPEND_10K, "append10kRecords", "append10kRecords", 10),
+      new Row("Append 10,000 rows as one Arrow batch (1)", Published.APPEND_10K, "append10kArrow",
+          "append10kRecords", 10),
+      new Row("Read 50,000 records; Iceberg: generic reader (2)", Published.READ_50K, "read50k",
+          "read50kGeneric", 5),
+      new Row("Read 50,000 records; Iceberg: Arrow reader (2)", Published.READ_50K, "read50k",
+          "read50kArrow", 5));
+
+  private static final String FOOTNOTES = """
+      (1) The original's table has no Arrow row; its figure is that of 10,000 records. Iceberg Java \
+      has no Arrow writer: its figure is its 10,000-record append again.
+
+      (2) DataShard: a full scan into Arrow batches; the same DataShard figure in both rows. Every \
+      value is read (longs summed, each string's length and first byte) in all three readers.
+
+      Bracketed: the median of each forked JVM alone, lowest to highest: the run-to-run spread.
+      """;
+
+  private LatencySection() {}
+
+  static String render(Results results, String store, Targets targets) {
+    MarkdownTable main = new MarkdownTable("Operation", "Original (Python, published)",
+        "DataShard p50 [fork p50s]", "Iceberg Java p50 [fork p50s]", "DataShard speed-up");
+    Set<String> limitsChecked = new HashSet<>();
+    for (Row row : ROWS) {
+      Optional<JmhResult> ours = results.find("DataShardLatency." + row.dataShard(), "store=" + store);
+      Optional<JmhResult> peer = results.find("IcebergLatency." + row.iceberg());
+      double speedUp = ours.isPresent() && peer.isPresent() ? peer.get().median() / ours.get().median() : Double.NaN;
+      main.row(row.operation(), row.published().text, cell(ours), cell(peer), Format.ratio(speedUp));
+      ours.filter(r -> limitsChecked.add(r.name())).ifPresent(r -> targets.atMost(
+          row.operation().replaceAll(";.*| \\(\\d\\)", "") + " < " + Format.plain(row.targetMillis()) + " ms ("
+          + store + ")", r.median(), row.targetMillis(), Format.millis(r.median())));
+      if (!Double.isNaN(speedUp)) {
+        targets.atLeast(row.operation() + ": at least 2x faster than Iceberg Java", speedUp, 2,
+            Format.ratio(speedUp));
+      }
+    }
+    return main.render() + "\n" + FOOTNOTES + "\n" + details(results, store);
+  }
+
+  private static String cell(Optional<JmhResult> result) {
+    return result.map(r -> "**" + Format.millis(r.median()) + "** [" + Format.sig3(r.forkMin()) + "-"
+        + Format.sig3(r.forkMax()) + "]").orElse("not run");
+  }
+
+  /** Every latency sample set: count, p50, p90, mean with JMH's 99.9% confidence interval. */
+  private static String details(Results results, String store) {
+    MarkdownTable table = new MarkdownTable("Benchmark", "Samples", "p50", "p90", "Mean +- 99.9% CI");
+    for (JmhResult r : results.all()) {
+      boolean latency = r.name().startsWith("DataShardLatency.") && r.param("store").equals(store)
+          || r.name().startsWith("IcebergLatency.");
+      if (latency) {
+        table.row("`" + r.name() + "`", Format.count(r.samples()), Format.millis(r.median()),
+            Format.millis(r.p90()), Format.sig3(r.mean()) + " +- " + Format.sig3(r.error()) + " ms");
+      }
+    }
+    return table.render();
+  }
+}
