@@ -257,4 +257,52 @@ class S3TableTest {
     assertThatThrownBy(() -> StorageConfig.fromEnvironment(Map.of("DATASHARD_STORAGE_TYPE", "s3")))
         .hasMessageContaining("DATASHARD_S3_BUCKET");
   }
+
+  @Test
+  void snapshotLifecycleOnS3() throws Exception {
+    String name = "lifecycle-" + System.nanoTime();
+    Table table = shard.createTable(name, EVENTS, Map.of(
+        "write.metadata.delete-after-commit.enabled", "true", "write.metadata.previous-versions-max", "3"));
+    Snapshot first = table.appendRecords(records(0, 10)).orElseThrow();
+    Thread.sleep(5);
+    Snapshot second = table.appendRecords(records(10, 10)).orElseThrow();
+    Thread.sleep(5);
+    table.rollback(first.snapshotId());
+    assertThat(shard.loadTable(name).rowCount()).isEqualTo(10);
+    assertThat(shard.loadTable(name).newScan().asOfTime(second.timestampMillis()).rowCount()).isEqualTo(20);
+
+    // Expiry while another writer commits: no committed row is lost.
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<?> writer = pool.submit(() -> {
+        Table own = shard.loadTable(name);
+        for (int i = 0; i < 8; i++) {
+          own.appendRecords(records(1000 + i * 10L, 10));
+        }
+      });
+      for (int i = 0; i < 3; i++) {
+        shard.loadTable(name).expireSnapshots(System.currentTimeMillis(), 1);
+      }
+      writer.get();
+    } finally {
+      pool.shutdown();
+    }
+    var expired = shard.loadTable(name).expireSnapshots(System.currentTimeMillis() + 1, 1);
+    Table after = shard.loadTable(name);
+    assertThat(after.snapshots()).hasSize(1);
+    assertThat(after.newScan().toRecords()).hasSize(90);
+    assertThat(expired.expiredSnapshotIds()).isNotEmpty();
+
+    // Old metadata versions beyond the log were deleted; orphans are found and removed.
+    long versions = shard.storage().list(after.location() + "/metadata/").stream()
+        .filter(o -> o.location().endsWith(".metadata.json")).count();
+    assertThat(versions).isLessThanOrEqualTo(4);
+    String orphan = after.location() + "/data/left-behind.parquet";
+    shard.storage().write(orphan, new byte[] {1});
+    assertThat(after.removeOrphanFiles(System.currentTimeMillis() + 1000, false)).containsExactly(orphan);
+    assertThat(shard.storage().exists(orphan)).isFalse();
+    assertThat(shard.loadTable(name).newScan().toRecords()).hasSize(90);
+    after.setProperties(Map.of("owner", "s3-test"));
+    assertThat(shard.loadTable(name).properties()).containsEntry("owner", "s3-test");
+  }
 }
