@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.TearDown;
  */
 @State(Scope.Benchmark)
 public class DataShardLatency extends LatencySettings {
-  @Param({"local", "local-nofsync"})
+  @Param({"local", "local-nofsync", "s3"})
   public String store;
 
   private BufferAllocator allocator;

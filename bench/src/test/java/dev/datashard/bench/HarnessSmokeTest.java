@@ -22,8 +22,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * and the report renders from the JSON. Seconds, not minutes; the numbers mean nothing.
  */
 class HarnessSmokeTest {
-  /** Latency 5 x 2 stores + 5, throughput 2 + 3, contention 3 writer counts x 2 stores + 3. */
-  private static final int BENCHMARK_RUNS = 29;
+  /** Latency 5 x 3 stores (local, local-nofsync, s3) + 5, throughput 2 + 3, contention 3 writer counts x 2 stores + 3. */
+  private static final int BENCHMARK_RUNS = 34;
 
   @TempDir
   Path dir;

@@ -59,8 +59,11 @@ public final class Report {
       if (!throughput.isEmpty()) {
         out.append("### Throughput (").append(store).append(")\n\n").append(throughput);
       }
-      out.append("### Commit contention (").append(store).append(")\n\n")
-          .append(ContentionSection.render(results, store)).append('\n');
+      // The s3 store has latency benchmarks only: no contention section for it.
+      if (results.find("DataShardContention.appendRound", "store=" + store).isPresent()) {
+        out.append("### Commit contention (").append(store).append(")\n\n")
+            .append(ContentionSection.render(results, store)).append('\n');
+      }
     }
     out.append("### Allocation and GC (JMH `-prof gc`)\n\n").append(GcSection.render(results)).append('\n')
         .append("### Targets\n\n").append(targets.render()).append('\n').append(END);
