@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.datashard.io.AmbiguousWriteException;
-import dev.datashard.io.LocalFile;
-import dev.datashard.io.Storage;
-import dev.datashard.io.StoredObject;
+import dev.datashard.io.ForwardingStorage;
 import dev.datashard.io.local.LocalStorage;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,14 +24,13 @@ class LateCommitTest {
   @TempDir Path warehouse;
 
   /** Local storage whose publishes of one file get "no answer" and are held back until delivered. */
-  static final class LateStorage implements Storage {
-    final LocalStorage delegate;
+  static final class LateStorage extends ForwardingStorage {
     String heldFile;
     byte[] held;
     boolean deliverOnNextPublish;
 
     LateStorage(Path base) {
-      delegate = new LocalStorage(base, false);
+      super(new LocalStorage(base, false));
     }
 
     void deliver() {
@@ -54,54 +50,6 @@ class LateCommitTest {
       }
       return delegate.publish(location, data);
     }
-
-    @Override
-    public String tableLocation(String tableName) {
-      return delegate.tableLocation(tableName);
-    }
-
-    @Override
-    public CompletableFuture<byte[]> readAsync(String location) {
-      return delegate.readAsync(location);
-    }
-
-    @Override
-    public CompletableFuture<Void> writeAsync(String location, byte[] data) {
-      return delegate.writeAsync(location, data);
-    }
-
-    @Override
-    public CompletableFuture<Void> putFile(Path stagedFile, String location) {
-      return delegate.putFile(stagedFile, location);
-    }
-
-    @Override
-    public CompletableFuture<LocalFile> fetch(String location) {
-      return delegate.fetch(location);
-    }
-
-    @Override
-    public Path stagingDirectory(String targetLocation) {
-      return delegate.stagingDirectory(targetLocation);
-    }
-
-    @Override
-    public List<StoredObject> list(String prefix) {
-      return delegate.list(prefix);
-    }
-
-    @Override
-    public boolean exists(String location) {
-      return delegate.exists(location);
-    }
-
-    @Override
-    public void delete(String location) {
-      delegate.delete(location);
-    }
-
-    @Override
-    public void close() {}
   }
 
   private static List<Map<String, Object>> rows(long id) {

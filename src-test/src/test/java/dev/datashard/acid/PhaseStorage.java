@@ -1,11 +1,9 @@
 package dev.datashard.acid;
 
-import dev.datashard.io.LocalFile;
+import dev.datashard.io.ForwardingStorage;
 import dev.datashard.io.Storage;
 import dev.datashard.io.StorageException;
-import dev.datashard.io.StoredObject;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -27,7 +25,7 @@ import java.util.function.Consumer;
  * <p>When armed step {@code phase} is reached during commit {@code seq} or later, the storage
  * reports it and then blocks the committing thread forever.
  */
-final class PhaseStorage implements Storage {
+final class PhaseStorage extends ForwardingStorage {
   enum Phase {
     DATA, MANIFEST, MANIFEST_LIST, PUBLISH, PUBLISHED;
 
@@ -40,14 +38,13 @@ final class PhaseStorage implements Storage {
     }
   }
 
-  private final Storage delegate;
   private final Consumer<Phase> onPause;
   private volatile Phase armedPhase;
   private volatile long armedSeq = Long.MAX_VALUE;
   private volatile long currentSeq = -1;
 
   PhaseStorage(Storage delegate, Consumer<Phase> onPause) {
-    this.delegate = delegate;
+    super(delegate);
     this.onPause = onPause;
   }
 
@@ -72,16 +69,6 @@ final class PhaseStorage implements Storage {
         }
       }
     }
-  }
-
-  @Override
-  public String tableLocation(String tableName) {
-    return delegate.tableLocation(tableName);
-  }
-
-  @Override
-  public CompletableFuture<byte[]> readAsync(String location) {
-    return delegate.readAsync(location);
   }
 
   @Override
@@ -116,35 +103,5 @@ final class PhaseStorage implements Storage {
       checkpoint(Phase.DATA);
     }
     return delegate.putFile(stagedFile, location);
-  }
-
-  @Override
-  public CompletableFuture<LocalFile> fetch(String location) {
-    return delegate.fetch(location);
-  }
-
-  @Override
-  public Path stagingDirectory(String targetLocation) {
-    return delegate.stagingDirectory(targetLocation);
-  }
-
-  @Override
-  public List<StoredObject> list(String prefix) {
-    return delegate.list(prefix);
-  }
-
-  @Override
-  public boolean exists(String location) {
-    return delegate.exists(location);
-  }
-
-  @Override
-  public void delete(String location) {
-    delegate.delete(location);
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
   }
 }
