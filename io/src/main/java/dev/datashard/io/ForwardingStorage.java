@@ -33,6 +33,11 @@ public class ForwardingStorage implements Storage {
   }
 
   @Override
+  public CompletableFuture<Void> writeHintAsync(String location, byte[] data) {
+    return delegate.writeHintAsync(location, data);
+  }
+
+  @Override
   public boolean publish(String location, byte[] data) {
     return delegate.publish(location, data);
   }

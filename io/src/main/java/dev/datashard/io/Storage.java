@@ -37,12 +37,25 @@ public interface Storage extends AutoCloseable {
     }
   }
 
-  /** Writes (or replaces) a whole object. Not atomic with respect to other writers. */
+  /**
+   * Writes a whole new object under a name only this writer uses (a manifest, a manifest list):
+   * readers must not look at it before the write completes, and may see a partial object if the
+   * writer dies.
+   */
   default void write(String location, byte[] data) {
     StorageException.join(writeAsync(location, data));
   }
 
+  /** {@link #write}, completing when the object is stored (durably, where the store is set to). */
   CompletableFuture<Void> writeAsync(String location, byte[] data);
+
+  /**
+   * Replaces a small object whose readers cope with a stale, torn or missing copy (a version
+   * hint): the store may skip the atomic replace and the flush to disk it gives other writes.
+   */
+  default CompletableFuture<Void> writeHintAsync(String location, byte[] data) {
+    return writeAsync(location, data);
+  }
 
   /**
    * Atomically creates an object only if no object exists at that location: the commit primitive.
@@ -53,13 +66,30 @@ public interface Storage extends AutoCloseable {
    */
   boolean publish(String location, byte[] data);
 
-  /** Moves a finished local file (from {@link #stagingDirectory()}) to its final location. */
+  /**
+   * {@link #publish(String, byte[])} once {@code prerequisites} (the writes the new object refers
+   * to) have completed. Publishes nothing when one of them failed, and throws its failure. A store
+   * may prepare the object while they run.
+   */
+  default boolean publish(String location, byte[] data, CompletableFuture<?> prerequisites) {
+    StorageException.join(prerequisites);
+    return publish(location, data);
+  }
+
+  /**
+   * Moves a finished local file (the only file in a directory from {@link #stagingDirectory}) to
+   * its final location. The staging directory belongs to the store from then on, whether the move
+   * succeeds or fails: it is removed or reused, never by the caller.
+   */
   CompletableFuture<Void> putFile(Path stagedFile, String location);
 
   /** Makes an object readable as a local file; the handle removes any temporary copy on close. */
   CompletableFuture<LocalFile> fetch(String location);
 
-  /** A fresh empty local directory for writing files that {@link #putFile} will publish. */
+  /**
+   * An empty local directory for writing one file that {@link #putFile} will publish. A caller
+   * that does not publish it deletes the directory.
+   */
   Path stagingDirectory(String targetLocation);
 
   /** Every object whose location starts with {@code prefix}, in no particular order. */

@@ -19,6 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -30,6 +33,12 @@ public final class LocalStorage implements Storage {
 
   private final Path baseDirectory;
   private final boolean fsync;
+  private final StagingDirectories stagingDirectories = new StagingDirectories(TEMP_PREFIX);
+  private final ExecutorService ioThreads = Executors.newCachedThreadPool(runnable -> {
+    Thread thread = new Thread(runnable, "datashard-local-io");
+    thread.setDaemon(true);
+    return thread;
+  });
 
   /**
    * @param baseDirectory relative table names resolve against it
@@ -108,12 +117,26 @@ public final class LocalStorage implements Storage {
     }
   }
 
+  /**
+   * Written in place, without a temporary file and rename: the objects written this way have
+   * unique names nobody reads before the write completes.
+   */
   @Override
   public CompletableFuture<Void> writeAsync(String location, byte[] data) {
-    Path target = pathOf(location);
+    return run("write", location, target -> withParentDirectories(target,
+        () -> writeFile(target, data, fsync, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)));
+  }
+
+  /**
+   * Overwritten in place and never forced: renaming over an existing file, or truncating it to
+   * zero, makes ext4 flush it ({@code auto_da_alloc}), which would cost a commit more than the
+   * hint saves readers. Truncated only when the new content is shorter.
+   */
+  @Override
+  public CompletableFuture<Void> writeHintAsync(String location, byte[] data) {
     try {
-      Path temp = writeTemp(target, data);
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Path target = pathOf(location);
+      withParentDirectories(target, () -> writeFile(target, data, false, StandardOpenOption.CREATE));
       return CompletableFuture.completedFuture(null);
     } catch (IOException e) {
       return CompletableFuture.failedFuture(translate(e, "write", location));
@@ -124,10 +147,23 @@ public final class LocalStorage implements Storage {
 
   @Override
   public boolean publish(String location, byte[] data) {
+    return publish(location, data, CompletableFuture.completedFuture(null));
+  }
+
+  /**
+   * Writes (and forces) the new content to a temporary file while the prerequisites complete, so
+   * its flush overlaps theirs; then links it to the target, which the file system refuses if the
+   * target exists.
+   */
+  @Override
+  public boolean publish(String location, byte[] data, CompletableFuture<?> prerequisites) {
     Path target = pathOf(location);
     Path temp = null;
     try {
-      temp = writeTemp(target, data);
+      Path tempFile = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID() + "-" + target.getFileName());
+      withParentDirectories(tempFile, () -> writeFile(tempFile, data, fsync, StandardOpenOption.CREATE_NEW));
+      temp = tempFile;
+      StorageException.join(prerequisites);
       Files.createLink(target, temp);
       if (fsync) {
         syncDirectory(target.getParent());
@@ -144,21 +180,28 @@ public final class LocalStorage implements Storage {
     }
   }
 
+  /** Moves the file by a rename and hands its emptied staging directory to the next writer. */
   @Override
   public CompletableFuture<Void> putFile(Path stagedFile, String location) {
-    Path target = pathOf(location);
-    try {
-      Files.createDirectories(target.getParent());
+    Path staging = stagedFile.getParent();
+    return run("move a new file to", location, target -> {
       if (fsync) {
         try (FileChannel channel = FileChannel.open(stagedFile, StandardOpenOption.WRITE)) {
           channel.force(true);
         }
       }
-      Files.move(stagedFile, target, StandardCopyOption.ATOMIC_MOVE);
-      return CompletableFuture.completedFuture(null);
-    } catch (IOException e) {
-      return CompletableFuture.failedFuture(translate(e, "move a new file to", location));
-    }
+      withParentDirectories(target, () -> Files.move(stagedFile, target, StandardCopyOption.ATOMIC_MOVE));
+      if (fsync) {
+        // The new name must survive a crash too; not every file system orders it before the commit.
+        syncDirectory(target.getParent());
+      }
+    }).whenComplete((moved, failure) -> {
+      if (failure == null) {
+        stagingDirectories.giveBack(staging);
+      } else {
+        stagingDirectories.discard(staging);
+      }
+    });
   }
 
   @Override
@@ -181,8 +224,7 @@ public final class LocalStorage implements Storage {
     // Beside the target, so the final move is a rename on the same file system.
     Path parent = pathOf(targetLocation).getParent();
     try {
-      Files.createDirectories(parent);
-      return Files.createDirectory(parent.resolve(TEMP_PREFIX + UUID.randomUUID()));
+      return stagingDirectories.take(parent);
     } catch (IOException e) {
       throw translate(e, "create a staging directory in", locationOf(parent));
     }
@@ -223,9 +265,16 @@ public final class LocalStorage implements Storage {
     }
   }
 
+  /** Lets running writes finish, then removes the staging directories kept for reuse. */
   @Override
   public void close() {
-    // Nothing pooled locally.
+    ioThreads.shutdown();
+    try {
+      ioThreads.awaitTermination(1, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    stagingDirectories.clear();
   }
 
   @Override
@@ -233,23 +282,92 @@ public final class LocalStorage implements Storage {
     return "LocalStorage[" + baseDirectory + "]";
   }
 
-  private Path writeTemp(Path target, byte[] data) throws IOException {
-    Files.createDirectories(target.getParent());
-    Path temp = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID() + "-" + target.getFileName());
-    try (FileChannel channel = FileChannel.open(temp,
-        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(data);
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
+  /** A write to one local path. */
+  @FunctionalInterface
+  private interface PathAction {
+    void run(Path target) throws IOException;
+  }
+
+  /**
+   * Runs a write of a new file. Forced writes run on the I/O threads, so the flushes of a commit's
+   * data file, manifest and manifest list overlap each other and the encoding of the next file;
+   * unforced ones are cheaper than the hand-off and run in the caller.
+   */
+  private CompletableFuture<Void> run(String action, String location, PathAction write) {
+    Path target;
+    try {
+      target = pathOf(location);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    if (!fsync) {
+      try {
+        write.run(target);
+        return CompletableFuture.completedFuture(null);
+      } catch (IOException e) {
+        return CompletableFuture.failedFuture(translate(e, action, location));
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
       }
-      if (fsync) {
+    }
+    return CompletableFuture.runAsync(() -> {
+      try {
+        write.run(target);
+      } catch (IOException e) {
+        throw translate(e, action, location);
+      }
+    }, ioThreads);
+  }
+
+  /** A file system action that fails with {@link NoSuchFileException} while a parent is missing. */
+  @FunctionalInterface
+  interface FileAction {
+    void run() throws IOException;
+  }
+
+  /**
+   * Runs {@code action}, creating the parent directories of {@code path} and trying once more if
+   * one was missing: checking them before every write would cost system calls on each commit.
+   */
+  static void withParentDirectories(Path path, FileAction action) throws IOException {
+    try {
+      action.run();
+    } catch (NoSuchFileException e) {
+      if (Files.isDirectory(path.getParent())) {
+        throw e;
+      }
+      Files.createDirectories(path.getParent());
+      action.run();
+    }
+  }
+
+  /** Writes {@code data} from the start of the file, then cuts off anything left beyond it. */
+  private static void writeFile(Path file, byte[] data, boolean force, StandardOpenOption... options)
+      throws IOException {
+    boolean created = false;
+    try (FileChannel channel = FileChannel.open(file, withWrite(options))) {
+      created = true;
+      java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(data);
+      long position = 0;
+      while (buffer.hasRemaining()) {
+        position += channel.write(buffer, position);
+      }
+      channel.truncate(data.length);
+      if (force) {
         channel.force(true);
       }
     } catch (IOException e) {
-      deleteQuietly(temp);
+      if (created && List.of(options).contains(StandardOpenOption.CREATE_NEW)) {
+        deleteQuietly(file);
+      }
       throw e;
     }
-    return temp;
+  }
+
+  private static java.util.Set<StandardOpenOption> withWrite(StandardOpenOption... options) {
+    java.util.Set<StandardOpenOption> all = java.util.EnumSet.of(StandardOpenOption.WRITE);
+    all.addAll(List.of(options));
+    return all;
   }
 
   private static void syncDirectory(Path directory) {

@@ -18,6 +18,8 @@ import org.apache.arrow.dataset.scanner.Scanner;
 import org.apache.arrow.dataset.source.Dataset;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
@@ -38,7 +40,13 @@ public final class ParquetFiles {
    * {@code directory} and returns its path, or empty when the batches held no rows.
    */
   public static Optional<Path> write(BufferAllocator allocator, ArrowReader batches, Path directory) {
-    // The native writer may replace what is in its target directory: it must be a fresh one.
+    boolean hasTimes;
+    try {
+      hasTimes = hasTimeColumns(batches.getVectorSchemaRoot().getSchema().getFields());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    // The native writer refuses a directory that holds any file.
     DatasetFileWriter.write(allocator, batches, FileFormat.PARQUET, directory.toUri().toString(),
         new String[0], 1, FILE_NAME);
     try (Stream<Path> written = Files.list(directory)) {
@@ -47,13 +55,20 @@ public final class ParquetFiles {
         throw new IllegalStateException("the Parquet writer split one append into " + files.size()
             + " files in " + directory);
       }
-      for (Path file : files) {
-        ParquetFooters.markTimesLocal(file);
+      if (hasTimes) {
+        for (Path file : files) {
+          ParquetFooters.markTimesLocal(file);
+        }
       }
       return files.stream().findFirst();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static boolean hasTimeColumns(List<Field> fields) {
+    return fields.stream().anyMatch(field -> field.getType() instanceof ArrowType.Time
+        || hasTimeColumns(field.getChildren()));
   }
 
   /**

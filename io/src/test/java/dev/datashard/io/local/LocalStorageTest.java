@@ -1,0 +1,103 @@
+package dev.datashard.io.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.datashard.io.StorageException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalStorageTest {
+  @TempDir
+  Path root;
+
+  @Test
+  void writesCreateMissingDirectories() {
+    try (LocalStorage storage = new LocalStorage(root, true)) {
+      String location = LocalStorage.locationOf(root.resolve("a/b/c/manifest.avro"));
+      storage.write(location, bytes("manifest"));
+      assertThat(storage.read(location)).isEqualTo(bytes("manifest"));
+      assertThat(storage.publish(LocalStorage.locationOf(root.resolve("x/y/v1.metadata.json")), bytes("{}"))).isTrue();
+    }
+  }
+
+  @Test
+  void aHintIsOverwrittenInPlaceAndCutToItsNewLength() throws IOException {
+    try (LocalStorage storage = new LocalStorage(root, true)) {
+      String hint = LocalStorage.locationOf(root.resolve("metadata/version-hint.text"));
+      storage.writeHintAsync(hint, bytes("10")).join();
+      Path file = root.resolve("metadata/version-hint.text");
+      Object inode = inode(file);
+      storage.writeHintAsync(hint, bytes("9")).join();
+      assertThat(storage.read(hint)).isEqualTo(bytes("9"));
+      assertThat(inode(file)).isEqualTo(inode);
+    }
+  }
+
+  @Test
+  void publishWaitsForItsPrerequisitesAndPublishesNothingWhenOneFailed() throws IOException {
+    try (LocalStorage storage = new LocalStorage(root, true)) {
+      String v1 = LocalStorage.locationOf(root.resolve("metadata/v1.metadata.json"));
+      CompletableFuture<Void> failedUpload = CompletableFuture.failedFuture(
+          new StorageException(StorageException.Kind.IO, "disk full while writing the manifest"));
+      assertThatThrownBy(() -> storage.publish(v1, bytes("{}"), failedUpload))
+          .isInstanceOf(StorageException.class).hasMessageContaining("disk full");
+      assertThat(storage.exists(v1)).isFalse();
+      try (Stream<Path> left = Files.list(root.resolve("metadata"))) {
+        assertThat(left).as("no temporary file left behind").isEmpty();
+      }
+
+      CompletableFuture<Void> pending = new CompletableFuture<>();
+      CompletableFuture<Boolean> publish = CompletableFuture.supplyAsync(() -> storage.publish(v1, bytes("{}"), pending));
+      assertThat(publish).isNotDone();
+      assertThat(storage.exists(v1)).isFalse();
+      pending.complete(null);
+      assertThat(publish.join()).isTrue();
+      assertThat(storage.publish(v1, bytes("{}"), CompletableFuture.completedFuture(null))).isFalse();
+    }
+  }
+
+  @Test
+  void stagingDirectoriesAreReusedOnceEmptyAndRemovedOnClose() throws IOException {
+    Path data = root.resolve("table/data");
+    String first = LocalStorage.locationOf(data.resolve("1.parquet"));
+    String second = LocalStorage.locationOf(data.resolve("2.parquet"));
+    try (LocalStorage storage = new LocalStorage(root, true)) {
+      Path staging = storage.stagingDirectory(first);
+      storage.putFile(Files.write(staging.resolve("part-0.parquet"), bytes("one")), first).join();
+      assertThat(storage.stagingDirectory(second)).isEqualTo(staging).isEmptyDirectory();
+      storage.putFile(Files.write(staging.resolve("part-0.parquet"), bytes("two")), second).join();
+      assertThat(storage.read(second)).isEqualTo(bytes("two"));
+    }
+    try (Stream<Path> left = Files.list(data)) {
+      assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("1.parquet", "2.parquet");
+    }
+  }
+
+  @Test
+  void aFailedMoveDiscardsItsStagingDirectory() throws IOException {
+    String target = LocalStorage.locationOf(root.resolve("table/data/1.parquet"));
+    try (LocalStorage storage = new LocalStorage(root, false)) {
+      Path staging = storage.stagingDirectory(target);
+      Path missing = staging.resolve("never-written.parquet");
+      assertThatThrownBy(() -> storage.putFile(missing, target).join())
+          .hasRootCauseInstanceOf(java.nio.file.NoSuchFileException.class);
+      assertThat(staging).doesNotExist();
+      assertThat(storage.stagingDirectory(target)).isNotEqualTo(staging).isEmptyDirectory();
+    }
+  }
+
+  private static Object inode(Path file) throws IOException {
+    return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+}
