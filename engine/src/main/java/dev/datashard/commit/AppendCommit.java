@@ -109,15 +109,15 @@ public final class AppendCommit {
         thisAttempt.add(manifestList);
         round.add(storage.writeAsync(manifestList, Manifests.writeManifestList(snapshotId,
             parent == null ? null : parent.snapshotId(), sequenceNumber, manifests)));
-        StorageException.join(CompletableFuture.allOf(round.toArray(CompletableFuture[]::new)));
-
         Snapshot snapshot = new Snapshot(snapshotId, parent == null ? null : parent.snapshotId(),
             sequenceNumber, System.currentTimeMillis(), manifestList,
             summary(parent, parentManifests, dataFiles), schema.schemaId());
         TableMetadata updated = base.metadata().withSnapshot(snapshot, base.file());
         int version = base.number() + 1;
         try {
-          if (ops.publish(base, updated).isPresent()) {
+          // Published only once everything the new version references is stored.
+          if (ops.publish(base, updated, CompletableFuture.allOf(round.toArray(CompletableFuture[]::new)))
+              .isPresent()) {
             ops.cacheManifests(manifestList, manifests);
             committed = snapshot;
             return snapshot;

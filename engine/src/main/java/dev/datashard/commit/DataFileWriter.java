@@ -57,7 +57,7 @@ public final class DataFileWriter {
           stats.lowerBounds(), stats.upperBounds());
       handedOver = true;
       return Optional.of(new PendingFile(dataFile,
-          storage.putFile(file, location).whenComplete((ok, failure) -> deleteTree(staging)), true));
+          storage.putFile(file, location), true));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {

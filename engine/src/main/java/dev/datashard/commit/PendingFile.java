@@ -19,17 +19,15 @@ public record PendingFile(DataFile file, CompletableFuture<Void> upload, boolean
     requireNonNull(upload, "upload");
   }
 
-  /** Deletes the file if this commit wrote it, once its upload has settled. */
+  /** Deletes the file if this commit wrote it, once its move or upload has settled. */
   public void discard(Storage storage) {
     if (owned) {
-      upload.handle((ok, failure) -> {
-        try {
-          storage.delete(file.location());
-        } catch (StorageException e) {
-          // An unreferenced leftover; orphan removal deletes it.
-        }
-        return null;
-      });
+      upload.handle((ok, failure) -> null).join();
+      try {
+        storage.delete(file.location());
+      } catch (StorageException e) {
+        // An unreferenced leftover; orphan removal deletes it.
+      }
     }
   }
 }

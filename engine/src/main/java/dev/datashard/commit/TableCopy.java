@@ -127,13 +127,7 @@ public final class TableCopy {
       synchronized (bytes) {
         bytes[0] += Files.size(staged);
       }
-      return out.putFile(staged, location).whenComplete((ok, failure) -> {
-        try {
-          Files.deleteIfExists(staged.getParent());
-        } catch (java.io.IOException ignored) {
-          // an empty staging directory is harmless
-        }
-      });
+      return out.putFile(staged, location);
     } catch (java.io.IOException e) {
       return CompletableFuture.failedFuture(new StorageException(StorageException.Kind.IO,
           "cannot copy " + local.path() + " to " + location + ": " + e.getMessage(), e));

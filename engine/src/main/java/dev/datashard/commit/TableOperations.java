@@ -115,9 +115,17 @@ public final class TableOperations {
    * @throws dev.datashard.io.AmbiguousWriteException when the store's answer was lost
    */
   public Optional<Version> publish(Version base, TableMetadata updated) {
+    return publish(base, updated, CompletableFuture.completedFuture(null));
+  }
+
+  /**
+   * {@link #publish(Version, TableMetadata)} once {@code prerequisites}, the writes of the files
+   * {@code updated} references, have completed; nothing is published if one failed.
+   */
+  public Optional<Version> publish(Version base, TableMetadata updated, CompletableFuture<?> prerequisites) {
     int number = base.number() + 1;
     String file = metadataFile(number);
-    if (!storage.publish(file, bytes(updated))) {
+    if (!storage.publish(file, bytes(updated), prerequisites)) {
       return Optional.empty();
     }
     Version published = new Version(number, file, updated);
@@ -226,11 +234,11 @@ public final class TableOperations {
 
   private void writeHint(int version) {
     // Best effort and off the commit's critical path: readers probe past a stale hint.
-    storage.writeAsync(hintFile(), Integer.toString(version).getBytes(StandardCharsets.UTF_8))
+    storage.writeHintAsync(hintFile(), Integer.toString(version).getBytes(StandardCharsets.UTF_8))
         .exceptionally(failure -> null);
   }
 
   private static byte[] bytes(TableMetadata metadata) {
-    return TableMetadataJson.toJson(metadata).getBytes(StandardCharsets.UTF_8);
+    return TableMetadataJson.toJson(metadata);
   }
 }

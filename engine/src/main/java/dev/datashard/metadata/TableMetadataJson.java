@@ -124,8 +124,9 @@ public final class TableMetadataJson {
         schemaId == null || schemaId.isNull() ? null : schemaId.asInt());
   }
 
-  public static String toJson(TableMetadata metadata) {
-    return Json.write(generator -> write(metadata, generator));
+  /** The metadata file's content: UTF-8 JSON. */
+  public static byte[] toJson(TableMetadata metadata) {
+    return Json.writeUtf8(generator -> write(metadata, generator));
   }
 
   private static void write(TableMetadata m, JsonGenerator g) throws IOException {
