@@ -91,4 +91,41 @@ class LateCommitTest {
       assertThat(reloaded.newScan().toRecords()).extracting(r -> r.get("id")).containsExactlyInAnyOrder(1L, 2L);
     }
   }
+
+  @Test
+  void aMetadataChangeWhoseLatePublishWinsItsRetryIsAppliedOnce() {
+    LateStorage storage = new LateStorage(warehouse);
+    storage.deliverOnNextPublish = true;
+    try (DataShard shard = DataShard.open(storage)) {
+      Table table = shard.createTable("t", SCHEMA);
+      table.appendRecords(rows(1));
+      table.setProperties(Map.of("owner", "analytics"));
+      Table reloaded = shard.loadTable("t");
+      assertThat(reloaded.properties()).containsEntry("owner", "analytics");
+      assertThat(metadataVersions()).as("the late first publish is the change; no second version")
+          .containsExactly("v1.metadata.json", "v2.metadata.json", "v3.metadata.json");
+    }
+  }
+
+  @Test
+  void aMetadataChangeGivingUpWithoutAnAnswerIsAmbiguous() {
+    LateStorage storage = new LateStorage(warehouse);
+    try (DataShard shard = DataShard.open(storage)) {
+      Table table = shard.createTable("t", SCHEMA, Map.of("commit.retry.num-retries", "0"));
+      table.appendRecords(rows(1));
+      assertThatThrownBy(() -> table.setProperties(Map.of("owner", "analytics")))
+          .isInstanceOf(AmbiguousCommitException.class)
+          .hasMessageContaining("may still appear as version 3");
+      storage.deliver();
+      assertThat(shard.loadTable("t").properties()).containsEntry("owner", "analytics");
+    }
+  }
+
+  private java.util.List<String> metadataVersions() {
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(warehouse.resolve("t/metadata"))) {
+      return files.map(p -> p.getFileName().toString()).filter(n -> n.matches("v\\d+\\.metadata\\.json")).sorted().toList();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 }

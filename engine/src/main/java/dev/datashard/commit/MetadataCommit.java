@@ -4,12 +4,21 @@ import dev.datashard.AmbiguousCommitException;
 import dev.datashard.CommitFailedException;
 import dev.datashard.io.AmbiguousWriteException;
 import dev.datashard.metadata.TableMetadata;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
- * Commits a change to table metadata alone (rollback, properties, snapshot expiry) with the same
- * optimistic protocol as appends: apply the change to the newest version, publish the next
- * version if absent, otherwise re-apply on the winner's metadata after a backoff.
+ * Commits a change to table metadata alone (rollback, properties, snapshot expiry, file deletes)
+ * with the same optimistic protocol as appends: apply the change to the newest version, publish
+ * the next version if absent, otherwise re-apply on the winner's metadata after a backoff.
+ *
+ * <p>A publish the store did not answer may still land later. Until its version is taken, each
+ * later look at the table checks whether that version holds this commit's metadata, so a change
+ * whose first PUT landed late is neither applied twice nor reported as failed; giving up while one
+ * is unresolved is reported as an {@link AmbiguousCommitException}.
  */
 public final class MetadataCommit {
   private MetadataCommit() {}
@@ -23,6 +32,8 @@ public final class MetadataCommit {
     TableOperations.Version base = ops.refresh();
     RetryPolicy retry = RetryPolicy.fromProperties(base.metadata().properties());
     long deadline = System.currentTimeMillis() + retry.totalTimeoutMillis();
+    // Version number -> what this commit tried to publish there without an answer.
+    Map<Integer, TableMetadata> unanswered = new HashMap<>();
     for (int attempt = 1; ; attempt++) {
       TableMetadata updated = change.apply(base);
       try {
@@ -31,21 +42,20 @@ public final class MetadataCommit {
           return published.get();
         }
       } catch (AmbiguousWriteException e) {
-        TableOperations.Version latest;
-        try {
-          latest = ops.refresh();
-        } catch (RuntimeException refreshFailure) {
-          AmbiguousCommitException ambiguous = new AmbiguousCommitException(what + " on " + ops.location()
-              + ": the store lost its answer and the table could not be re-read; reload it to see"
-              + " whether the change is there", e);
-          ambiguous.addSuppressed(refreshFailure);
-          throw ambiguous;
-        }
-        if (latest.number() == base.number() + 1 && latest.metadata().equals(updated)) {
-          return latest;
-        }
+        unanswered.put(base.number() + 1, updated);
       }
       if (attempt > retry.maxRetries() || System.currentTimeMillis() > deadline) {
+        base = refresh(ops, what, unanswered);
+        Optional<TableOperations.Version> own = ownVersion(ops, base, unanswered);
+        if (own.isPresent()) {
+          return own.get();
+        }
+        if (!unanswered.isEmpty()) {
+          throw new AmbiguousCommitException(what + " on " + ops.location() + " gave up after " + attempt
+              + " attempts, one of them without an answer from the store: the change may still appear"
+              + " as version " + unanswered.keySet().stream().sorted().map(String::valueOf)
+                  .collect(Collectors.joining(" or ")) + "; reload the table to see", null);
+        }
         throw new CommitFailedException(what + " on " + ops.location() + " failed after " + attempt
             + " attempts: other writers kept publishing first", null);
       }
@@ -55,7 +65,44 @@ public final class MetadataCommit {
         Thread.currentThread().interrupt();
         throw new CommitFailedException("interrupted while retrying " + what, e);
       }
-      base = ops.refresh();
+      base = refresh(ops, what, unanswered);
+      Optional<TableOperations.Version> own = ownVersion(ops, base, unanswered);
+      if (own.isPresent()) {
+        return own.get();
+      }
     }
+  }
+
+  private static TableOperations.Version refresh(TableOperations ops, String what,
+      Map<Integer, TableMetadata> unanswered) {
+    try {
+      return ops.refresh();
+    } catch (RuntimeException e) {
+      if (unanswered.isEmpty()) {
+        throw e;
+      }
+      throw new AmbiguousCommitException(what + " on " + ops.location() + ": the store lost its answer"
+          + " and the table could not be re-read; reload it to see whether the change is there", e);
+    }
+  }
+
+  /**
+   * The version one of this commit's unanswered publishes landed in, if any; forgets those whose
+   * version another writer took, as they can no longer land.
+   */
+  private static Optional<TableOperations.Version> ownVersion(TableOperations ops,
+      TableOperations.Version latest, Map<Integer, TableMetadata> unanswered) {
+    for (var it = unanswered.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<Integer, TableMetadata> attempt = it.next();
+      if (attempt.getKey() > latest.number()) {
+        continue;
+      }
+      Optional<TableOperations.Version> taken = ops.holding(attempt.getKey(), attempt.getValue());
+      if (taken.isPresent()) {
+        return taken;
+      }
+      it.remove();
+    }
+    return Optional.empty();
   }
 }

@@ -13,6 +13,7 @@ import dev.datashard.metadata.Manifests;
 import dev.datashard.metadata.TableMetadata;
 import dev.datashard.metadata.TableMetadataJson;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -189,6 +190,16 @@ public final class TableOperations {
       }
       throw e;
     }
+  }
+
+  /**
+   * Version {@code number}, if its file holds exactly {@code metadata} as this process writes it:
+   * how a writer recognises its own publish that landed after its answer was lost.
+   */
+  Optional<Version> holding(int number, TableMetadata metadata) {
+    String file = metadataFile(number);
+    return storage.readIfExists(file).filter(content -> Arrays.equals(content, bytes(metadata)))
+        .map(content -> new Version(number, file, metadata));
   }
 
   private Optional<Version> read(int number) {
