@@ -10,6 +10,7 @@ import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -19,8 +20,12 @@ import java.util.stream.Stream;
  * handed out belongs to one writer until it comes back empty or is discarded.
  */
 final class StagingDirectories {
+  /** Enough for every writer thread of a busy process; beyond it directories are removed. */
+  private static final int MAX_IDLE = 64;
+
   private final String prefix;
   private final Map<Path, Queue<Path>> idle = new ConcurrentHashMap<>();
+  private final AtomicInteger idleCount = new AtomicInteger();
 
   StagingDirectories(String prefix) {
     this.prefix = prefix;
@@ -29,12 +34,10 @@ final class StagingDirectories {
   /** An empty directory inside {@code parent}, which is created if missing. */
   Path take(Path parent) throws IOException {
     Queue<Path> queue = idle.get(parent);
-    Path reused = queue == null ? null : queue.poll();
-    while (reused != null) {
-      if (Files.isDirectory(reused)) {
+    for (Path reused = poll(queue); reused != null; reused = poll(queue)) {
+      if (Files.isDirectory(reused)) { // unless removed from outside, with its table for example
         return reused;
       }
-      reused = queue.poll(); // removed from outside, for example with its table
     }
     Path fresh = parent.resolve(prefix + UUID.randomUUID());
     LocalStorage.withParentDirectories(fresh, () -> Files.createDirectory(fresh));
@@ -43,7 +46,20 @@ final class StagingDirectories {
 
   /** Takes back a directory whose files were all moved out. */
   void giveBack(Path directory) {
+    if (idleCount.incrementAndGet() > MAX_IDLE) {
+      idleCount.decrementAndGet();
+      deleteTree(directory);
+      return;
+    }
     idle.computeIfAbsent(directory.getParent(), p -> new ConcurrentLinkedQueue<>()).add(directory);
+  }
+
+  private Path poll(Queue<Path> queue) {
+    Path directory = queue == null ? null : queue.poll();
+    if (directory != null) {
+      idleCount.decrementAndGet();
+    }
+    return directory;
   }
 
   /** Removes a directory that may still hold a partial file. */
@@ -54,7 +70,7 @@ final class StagingDirectories {
   /** Removes every idle directory. */
   void clear() {
     idle.values().forEach(queue -> {
-      for (Path directory = queue.poll(); directory != null; directory = queue.poll()) {
+      for (Path directory = poll(queue); directory != null; directory = poll(queue)) {
         deleteTree(directory);
       }
     });
