@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.apache.arrow.dataset.file.DatasetFileWriter;
 import org.apache.arrow.dataset.file.FileFormat;
@@ -32,6 +33,7 @@ public final class ParquetFiles {
   public static final String FIELD_ID_KEY = "PARQUET:field_id";
 
   private static final String FILE_NAME = "part-{i}.parquet";
+  private static final long NATIVE_RELEASE_TIMEOUT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
   private ParquetFiles() {}
 
@@ -46,9 +48,23 @@ public final class ParquetFiles {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    // The native writer refuses a directory that holds any file.
-    DatasetFileWriter.write(allocator, batches, FileFormat.PARQUET, directory.toUri().toString(),
-        new String[0], 1, FILE_NAME);
+    // The batches are exported through the C data interface from a child allocator: the native
+    // writer's threads may release the last exported batch just after the write returns, and the
+    // caller may close its allocator right after this method.
+    BufferAllocator exports = allocator.newChildAllocator("parquet-write", 0, Long.MAX_VALUE);
+    try {
+      // The native writer refuses a directory that holds any file.
+      DatasetFileWriter.write(exports, batches, FileFormat.PARQUET, directory.toUri().toString(),
+          new String[0], 1, FILE_NAME);
+    } catch (RuntimeException e) {
+      try {
+        awaitNativeRelease(exports);
+      } catch (RuntimeException leak) {
+        e.addSuppressed(leak);
+      }
+      throw e;
+    }
+    awaitNativeRelease(exports);
     try (Stream<Path> written = Files.list(directory)) {
       List<Path> files = written.filter(p -> p.getFileName().toString().endsWith(".parquet")).toList();
       if (files.size() > 1) {
@@ -64,6 +80,15 @@ public final class ParquetFiles {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static void awaitNativeRelease(BufferAllocator exports) {
+    long deadline = System.nanoTime() + NATIVE_RELEASE_TIMEOUT_NANOS;
+    while (exports.getAllocatedMemory() > 0 && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(20_000);
+    }
+    // Fails naming the allocator if the native side still holds a batch: a leak, not a race.
+    exports.close();
   }
 
   private static boolean hasTimeColumns(List<Field> fields) {
