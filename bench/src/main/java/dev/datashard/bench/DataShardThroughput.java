@@ -3,6 +3,7 @@ package dev.datashard.bench;
 import dev.datashard.DataShard;
 import dev.datashard.Snapshot;
 import dev.datashard.Table;
+import dev.datashard.metadata.DataFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Optional;
@@ -51,10 +52,9 @@ public class DataShardThroughput extends ThroughputSettings {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    // The same bytes go to every store: counted where they are plain files.
-    if (tables instanceof BenchStore.Local local) {
-      Notes.record("datashard.parquet-bytes." + rows, Notes.parquetBytes(local.directory().resolve("trial")));
-    }
+    // Sizes as the manifest records them: the same on every store.
+    Notes.record("datashard.parquet-bytes." + rows,
+        scanned.newScan().files().stream().mapToLong(DataFile::fileSizeBytes).sum());
   }
 
   @Setup(Level.Iteration)

@@ -70,7 +70,7 @@ public final class Report {
     }
     out.append("### S3 round trips (added-latency proxy)\n\n")
         .append(check.map(c -> RoundTripSection.render(c, targets))
-            .orElse("Not run: `bench/run.sh` without arguments runs the check (`S3ModelCheck`).\n")).append('\n');
+            .orElse("Not run: `bench/run.sh` without arguments, or `bench/run.sh S3ModelCheck`, runs the check.\n")).append('\n');
     out.append("### Allocation and GC (JMH `-prof gc`)\n\n").append(GcSection.render(results)).append('\n')
         .append("### Targets\n\n").append(targets.render()).append('\n').append(END);
     Files.writeString(markdown, splice(Files.exists(markdown) ? Files.readString(markdown) : "", out.toString()),
@@ -83,7 +83,7 @@ public final class Report {
     out.append("- Command: `").append(run.getProperty("command", "(not recorded)")).append("`, ")
         .append(run.getProperty("started", "?")).append(" to ").append(run.getProperty("finished", "?")).append('\n');
     out.append("- Machine: ").append(Machine.describe()).append('\n');
-    out.append("- Load average (1, 5, 15 min) before each JMH run, then at the end:\n");
+    out.append("- Load average (1, 5, 15 min) before each step, then at the end:\n");
     run.stringPropertyNames().stream().filter(k -> k.startsWith("load.")).sorted(Report::byStep)
         .forEach(k -> out.append("  - ").append(run.getProperty(k)).append('\n'));
     results.all().stream().findFirst().ifPresent(r -> out.append("- JVM of every fork: ").append(r.jvm()).append('\n'));

@@ -38,10 +38,9 @@ final class ThroughputSection {
       out.append(StoreColumns.NOTE).append(" On `s3` the ingest writes the Parquet file to a local staging "
           + "directory and uploads it through the S3 Transfer Manager (multipart); the scan downloads it to a "
           + "local file first; S3Proxy stores it on the same disk.\n\n");
-      out.append("Arrow data: ").append(Format.bytes(arrowBytes)).append("; Parquet written: DataShard ")
-          .append(Format.bytes(notes.getOrDefault("datashard.parquet-bytes." + rows, 0L)))
-          .append(" (the same file on every store), Iceberg Java ")
-          .append(Format.bytes(notes.getOrDefault("iceberg.parquet-bytes." + rows, 0L))).append(".\n\n");
+      out.append("Arrow data: ").append(noted(notes, "arrow-bytes." + rows)).append("; Parquet written: DataShard ")
+          .append(noted(notes, "datashard.parquet-bytes." + rows)).append(" (the same file on every store), Iceberg Java ")
+          .append(noted(notes, "iceberg.parquet-bytes." + rows)).append(".\n\n");
       for (String store : stores) {
         if (StoreColumns.isLocal(store)) {
           results.find("DataShardThroughput.ingest", "store=" + store, size).ifPresent(r -> targets.atLeast(
@@ -51,6 +50,10 @@ final class ThroughputSection {
       }
     }
     return out.toString();
+  }
+
+  private static String noted(Map<String, Long> notes, String key) {
+    return notes.containsKey(key) ? Format.bytes(notes.get(key)) : "not measured";
   }
 
   private static void row(MarkdownTable table, StoreColumns columns, String workload, String method,
