@@ -3,7 +3,7 @@
 # section and the latency chart from their output. Everything lands in bench/results/ (JMH's JSON,
 # log, notes, round-trips.tsv, latency.svg).
 #
-#   bench/run.sh                      # everything: local, local-nofsync and s3 stores; about 30 minutes on 2 cores
+#   bench/run.sh                      # everything: local, local-nofsync and s3 stores; 26-30 minutes on 2 cores (estimated)
 #   bench/run.sh DataShardLatency     # one JMH run with these options and regexps instead; its results
 #                                     # and report go to bench/results/partial/, PERFORMANCE.md stays
 #   bench/run.sh S3ModelCheck         # the round-trip check alone (about 2 minutes), also to partial/
