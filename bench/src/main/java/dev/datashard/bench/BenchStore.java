@@ -28,8 +28,10 @@ public interface BenchStore extends AutoCloseable {
 
   StorageConfig config();
 
-  /** Deletes every table of the store. */
-
+  /**
+   * Local: deletes the store's tables, or leaves them to bench/run.sh's clean-up (see {@link
+   * Scratch}). S3: stops the server, which removes its files.
+   */
   @Override
   void close();
 
@@ -42,7 +44,7 @@ public interface BenchStore extends AutoCloseable {
 
     @Override
     public void close() {
-      Scratch.delete(directory);
+      Scratch.release(directory);
     }
   }
 

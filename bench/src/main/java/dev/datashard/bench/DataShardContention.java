@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.TearDown;
 public class DataShardContention extends LatencySettings {
   public static final int APPENDS_PER_WRITER = 5;
 
-  @Param({"local", "local-nofsync"})
+  @Param({"local", "local-nofsync", "s3"})
   public String store;
 
   @Param({"1", "4", "10"})

@@ -66,7 +66,7 @@ public class IcebergContention extends LatencySettings {
   @TearDown(Level.Trial)
   public void close() {
     threads.close();
-    Scratch.delete(directory);
+    Scratch.release(directory);
   }
 
   @Benchmark

@@ -33,7 +33,7 @@ public class IcebergLatency extends LatencySettings {
 
   @TearDown(Level.Trial)
   public void deleteTables() {
-    Scratch.delete(directory);
+    Scratch.release(directory);
   }
 
   @Benchmark

@@ -57,7 +57,7 @@ public class IcebergThroughput extends ThroughputSettings {
   public void close() {
     data.close();
     allocator.close();
-    Scratch.delete(directory);
+    Scratch.release(directory);
   }
 
   @Benchmark

@@ -20,9 +20,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public abstract class LatencySettings {
-  // Benchmarks delete their tables only when the fork ends: deleting thousands of fresh tables
-  // between iterations made the next iteration's creates 2-5x slower (file-system aftermath), a
-  // cost no real workload pays once a second.
+  // Benchmarks delete their tables only when the fork ends, and under bench/run.sh only after the
+  // last JMH run (Scratch): deleting thousands of fresh tables made the following creates 2-5x
+  // slower (file-system aftermath), a cost no real workload pays once a second.
 
   /**
    * Appends per table before the benchmark moves on to a fresh one, so every engine appends to

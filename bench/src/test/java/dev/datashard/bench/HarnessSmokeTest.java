@@ -18,12 +18,16 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
- * Keeps the harness from rotting: every benchmark method runs once, in this JVM, on tiny data,
- * and the report renders from the JSON. Seconds, not minutes; the numbers mean nothing.
+ * Keeps the harness from rotting: every benchmark method runs once, in this JVM, on tiny data, the
+ * round-trip check runs a few iterations with a small delay, and the report renders from their
+ * output. Well under a minute; the numbers mean nothing.
  */
 class HarnessSmokeTest {
-  /** Latency 5 x 3 stores (local, local-nofsync, s3) + 5, throughput 2 + 3, contention 3 writer counts x 2 stores + 3. */
-  private static final int BENCHMARK_RUNS = 34;
+  /**
+   * Latency 5 x 3 stores (local, local-nofsync, s3) + 5 Iceberg; throughput 2 x 2 stores (local,
+   * s3) + 3 Iceberg; contention 3 writer counts x 3 stores + 3 Iceberg.
+   */
+  private static final int BENCHMARK_RUNS = 39;
 
   @TempDir
   Path dir;
@@ -52,14 +56,21 @@ class HarnessSmokeTest {
       System.clearProperty(Notes.PROPERTY);
     }
     assertThat(results).hasSize(BENCHMARK_RUNS);
+    Path roundTrips = dir.resolve("round-trips.tsv");
+    S3ModelCheck.run(roundTrips, 3, 0, 20);
 
     Path markdown = dir.resolve("PERFORMANCE.md");
     Files.writeString(markdown, "# Hand-written intro\n");
-    Report.render(List.of(json), notes, dir.resolve("absent.properties"), markdown, dir.resolve("charts"));
+    Report.render(List.of(json), notes, dir.resolve("absent.properties"), roundTrips, markdown, dir.resolve("charts"));
     assertThat(Files.readString(markdown)).startsWith("# Hand-written intro")
-        .contains("| Create table | <1 ms | **", "| 10 | **", "Ingest of 20,000 rows", "Parquet written: DataShard")
-        .doesNotContain("not run");
-    assertThat(Files.readString(dir.resolve("charts/latency-local.svg"))).startsWith("<svg").endsWith("</svg>\n");
-    assertThat(dir.resolve("charts/latency-local-nofsync.svg")).exists();
+        .contains("| Create table | <1 ms | **", "### Latency: the original's table (s3)", "| Create table | ~50 ms | **",
+            "Ingest of 20,000 rows", "DataShard `s3`: s [range], rows/s, MB/s", "Parquet written: DataShard",
+            "| 10 | **", "DataShard `s3`: appends/s", "| Append 100 records | ",
+            "S3: append 100 records, at most 2 sequential round trips",
+            "S3: full scan of a loaded table, data + at most 3 metadata round trips")
+        .doesNotContain("not run", "Not run", "| n/a |");
+    assertThat(Files.readString(dir.resolve("charts/latency.svg"))).startsWith("<svg").endsWith("</svg>\n")
+        .contains("Original, S3 same region", "DataShard local-nofsync", "DataShard s3 (S3Proxy on loopback)",
+            "20 ms added per request", "Iceberg Java");
   }
 }

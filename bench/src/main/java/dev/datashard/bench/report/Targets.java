@@ -19,6 +19,12 @@ final class Targets {
         String.format(Locale.ROOT, "missed: %.0f%% of the goal", 100 * measured / minimum));
   }
 
+  /** A "round trips at most" target (S3's critical path); {@code measured} is a whole count. */
+  void roundTrips(String target, long measured, int limit, String measuredText) {
+    check(target, measuredText + ": " + measured + " round trip" + (measured == 1 ? "" : "s"), measured <= limit,
+        "missed by " + (measured - limit) + " round trip" + (measured - limit == 1 ? "" : "s"));
+  }
+
   private void check(String target, String measured, boolean met, String shortfall) {
     if (!met) {
       missed++;
