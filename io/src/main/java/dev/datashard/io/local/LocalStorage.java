@@ -333,9 +333,7 @@ public final class LocalStorage implements Storage {
     try {
       action.run();
     } catch (NoSuchFileException e) {
-      if (Files.isDirectory(path.getParent())) {
-        throw e;
-      }
+      // Even if another thread created it meanwhile: the second failure, if any, is the real one.
       Files.createDirectories(path.getParent());
       action.run();
     }

@@ -8,8 +8,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +31,33 @@ class LocalStorageTest {
       storage.write(location, bytes("manifest"));
       assertThat(storage.read(location)).isEqualTo(bytes("manifest"));
       assertThat(storage.publish(LocalStorage.locationOf(root.resolve("x/y/v1.metadata.json")), bytes("{}"))).isTrue();
+    }
+  }
+
+  @RepeatedTest(20)
+  void concurrentFirstWritesIntoAMissingDirectoryAllSucceed() throws Exception {
+    int writers = 8;
+    CyclicBarrier start = new CyclicBarrier(writers);
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    try (LocalStorage storage = new LocalStorage(root, false)) {
+      List<Future<Path>> done = new ArrayList<>();
+      for (int i = 0; i < writers; i++) {
+        String file = LocalStorage.locationOf(root.resolve("t/a/b/metadata/m" + i + ".avro"));
+        String data = LocalStorage.locationOf(root.resolve("t/a/b/data/" + i + ".parquet"));
+        done.add(pool.submit(() -> {
+          start.await();
+          storage.write(file, bytes("m"));
+          return storage.stagingDirectory(data);
+        }));
+      }
+      for (Future<Path> writer : done) {
+        assertThat(writer.get()).isEmptyDirectory();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    try (Stream<Path> manifests = Files.list(root.resolve("t/a/b/metadata"))) {
+      assertThat(manifests).hasSize(writers);
     }
   }
 
