@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -73,24 +74,36 @@ public final class TableOperations {
   /** Finds the newest version in the store. */
   public Version refresh() {
     Version known = current;
-    int start = known != null ? known.number() : findStartVersion();
-    Version latest = known;
-    if (latest == null || latest.number() != start) {
-      latest = read(start).orElseGet(() -> {
-        // The hint pointed at a version that does not exist: fall back to listing.
-        int listed = listedVersion();
-        return read(listed).orElseThrow(() -> new NoSuchTableException(location));
-      });
-    }
-    while (true) {
-      Optional<Version> next = read(latest.number() + 1);
-      if (next.isEmpty()) {
-        break;
-      }
-      latest = next.get();
-    }
+    Version latest = known != null ? newestFrom(known) : load();
     current = latest;
     return latest;
+  }
+
+  /** Probes forward from a version until the next one is missing. */
+  private Version newestFrom(Version version) {
+    Version latest = version;
+    for (Optional<Version> next = read(latest.number() + 1); next.isPresent(); next = read(latest.number() + 1)) {
+      latest = next.get();
+    }
+    return latest;
+  }
+
+  /**
+   * Loads the newest version starting from the hint. The hinted version and the probe for the one
+   * after it are read in parallel, so on S3 a load is two round trips (hint, then both) unless
+   * the hint is stale.
+   */
+  private Version load() {
+    int start = findStartVersion();
+    CompletableFuture<Optional<byte[]>> successor = fetchVersion(start + 1);
+    Optional<Version> hinted = read(start);
+    if (hinted.isEmpty()) {
+      // The hint pointed at a version that does not exist: fall back to listing.
+      int listed = listedVersion();
+      return newestFrom(read(listed).orElseThrow(() -> new NoSuchTableException(location)));
+    }
+    Optional<byte[]> next = StorageException.join(successor);
+    return next.isPresent() ? newestFrom(parse(start + 1, next.get())) : hinted.get();
   }
 
   /** Whether any metadata version exists at this location. */
@@ -206,9 +219,23 @@ public final class TableOperations {
     if (number <= 0) {
       return Optional.empty();
     }
+    return storage.readIfExists(metadataFile(number)).map(content -> parse(number, content));
+  }
+
+  /** The content of version {@code number}, or empty when it does not exist. */
+  private CompletableFuture<Optional<byte[]>> fetchVersion(int number) {
+    return storage.readAsync(metadataFile(number)).thenApply(Optional::of).exceptionally(failure -> {
+      Throwable cause = StorageException.unwrap(failure);
+      if (cause instanceof StorageException e && e.kind() == StorageException.Kind.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw new CompletionException(cause);
+    });
+  }
+
+  private Version parse(int number, byte[] content) {
     String file = metadataFile(number);
-    return storage.readIfExists(file).map(content -> new Version(number, file,
-        TableMetadataJson.parse(new String(content, StandardCharsets.UTF_8), file)));
+    return new Version(number, file, TableMetadataJson.parse(new String(content, StandardCharsets.UTF_8), file));
   }
 
   private int findStartVersion() {

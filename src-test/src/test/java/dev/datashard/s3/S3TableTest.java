@@ -175,7 +175,7 @@ class S3TableTest {
     shard.loadTable(table.name());
     Map<String, Long> load = storage().requestCounts().snapshot();
     System.out.println("S3 requests, load table: " + load);
-    // version hint, the hinted version, the probe for the next version (404)
+    // version hint, then the hinted version and the probe for the next one (404) concurrently
     assertThat(load).containsEntry("GetObject", 3L);
   }
 
