@@ -21,6 +21,8 @@ rm -f "$results"/jmh-*.json "$results/jmh.log" "$results"/*.svg "$results/round-
 
 mvn -q -B ${MAVEN_FLAGS:-} package -DskipTests -pl bench -am
 classpath="bench/target/datashard-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*"
+# The S3 server's jar, fetched by io's build (JMH forks inherit the property).
+s3proxy=-Ds3proxy.jar="$PWD/io/target/s3proxy/s3proxy.jar"
 
 # Every fork leaves its local tables in this directory (see Scratch); they are deleted once, at
 # the end: deleting thousands of tables between forks made the next fork's creates slower. The
@@ -58,7 +60,7 @@ for selection in "${steps[@]}"; do
   echo "load.$step=$(cut -d' ' -f1-3 /proc/loadavg) before: $selection" >> "$results/run.properties"
   # -prof gc: heap allocation per operation and GC counts, for the append and read paths alike.
   # shellcheck disable=SC2086 # a user's selection is JMH options and regexps, split on purpose
-  java -Ddatashard.bench.notes="$results/notes.tsv" -Ddatashard.bench.scratch="$scratch" -cp "$classpath" \
+  java -Ddatashard.bench.notes="$results/notes.tsv" -Ddatashard.bench.scratch="$scratch" "$s3proxy" -cp "$classpath" \
     org.openjdk.jmh.Main -prof gc -rf json -rff "$results/jmh-$step.json" $selection 2>&1 | tee -a "$results/jmh.log"
 done
 
@@ -68,7 +70,7 @@ if [ "$check" = true ]; then
   echo "load.$((step + 1))=$(cut -d' ' -f1-3 /proc/loadavg) before: S3ModelCheck" >> "$results/run.properties"
   delays=(0 0 20 70)
   check_started=$(date -u +%H:%M:%SZ)
-  java --add-opens=java.base/java.nio=ALL-UNNAMED -Xmx3g -Dn=60 -cp "$classpath" \
+  java --add-opens=java.base/java.nio=ALL-UNNAMED -Xmx3g -Dn=60 "$s3proxy" -cp "$classpath" \
     dev.datashard.bench.S3ModelCheck "$results/round-trips.tsv" "${delays[@]}" 2>&1 | tee -a "$results/jmh.log"
   echo "check=delays ${delays[*]} ms, $check_started to $(date -u +%H:%M:%SZ)" >> "$results/run.properties"
 fi
