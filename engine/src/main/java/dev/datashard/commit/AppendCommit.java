@@ -65,6 +65,8 @@ public final class AppendCommit {
     List<CompletableFuture<Void>> uploads = new ArrayList<>();
     files.forEach(f -> uploads.add(f.upload()));
     uploads.add(storage.writeAsync(manifest, manifestBytes));
+    // Every write this commit started: none may still be running when the commit deletes its files.
+    List<CompletableFuture<Void>> started = new ArrayList<>(uploads);
     long addedRows = dataFiles.stream().mapToLong(DataFile::recordCount).sum();
     ManifestFile.PartitionSummary[] none = {};
     // Per attempt: its manifest list and, when it merged, its merged manifest.
@@ -98,7 +100,9 @@ public final class AppendCommit {
         attemptFiles.add(thisAttempt);
         if (merge.isPresent()) {
           thisAttempt.add(mergedLocation);
-          round.add(storage.writeAsync(mergedLocation, merge.get().content()));
+          CompletableFuture<Void> mergedWrite = storage.writeAsync(mergedLocation, merge.get().content());
+          round.add(mergedWrite);
+          started.add(mergedWrite);
           manifests.add(merge.get().manifest());
           parentManifests.stream().filter(m -> !merge.get().replaced().contains(m)).forEach(manifests::add);
         } else {
@@ -107,8 +111,10 @@ public final class AppendCommit {
         String manifestList = ops.location() + "/metadata/snap-" + snapshotId + "-" + attempts + "-"
             + commitId + ".avro";
         thisAttempt.add(manifestList);
-        round.add(storage.writeAsync(manifestList, Manifests.writeManifestList(snapshotId,
-            parent == null ? null : parent.snapshotId(), sequenceNumber, manifests)));
+        CompletableFuture<Void> listWrite = storage.writeAsync(manifestList, Manifests.writeManifestList(
+            snapshotId, parent == null ? null : parent.snapshotId(), sequenceNumber, manifests));
+        round.add(listWrite);
+        started.add(listWrite);
         Snapshot snapshot = new Snapshot(snapshotId, parent == null ? null : parent.snapshotId(),
             sequenceNumber, System.currentTimeMillis(), manifestList,
             summary(parent, parentManifests, dataFiles), schema.schemaId());
@@ -163,6 +169,7 @@ public final class AppendCommit {
       }
       throw e;
     } finally {
+      CompletableFuture.allOf(started.toArray(CompletableFuture[]::new)).handle((ok, failure) -> null).join();
       if (committed != null) {
         // The files of lost attempts are referenced by nothing. The winner is not always the
         // last attempt: an earlier publish whose answer was lost may have landed after all.
