@@ -37,21 +37,25 @@ public final class DeleteCommit {
     long snapshotId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     String commitId = UUID.randomUUID().toString();
     List<List<String>> attempts = new ArrayList<>();
+    // Every write any attempt started: none may still be running when files are deleted.
+    List<CompletableFuture<Void>> writes = new ArrayList<>();
     boolean[] firstAttempt = {true};
     try {
       TableOperations.Version published = MetadataCommit.commit(ops, "deleting data files", base -> {
         List<String> written = new ArrayList<>();
         attempts.add(written);
         Snapshot snapshot = build(ops, base.metadata(), locations, snapshotId, commitId, attempts.size(),
-            written, firstAttempt[0]);
+            written, writes, firstAttempt[0]);
         firstAttempt[0] = false;
         return base.metadata().withSnapshot(snapshot, base.file());
       });
+      settle(writes);
       Snapshot committed = published.metadata().snapshot(snapshotId).orElseThrow();
       attempts.stream().filter(files -> !files.contains(committed.manifestList()))
           .forEach(files -> files.forEach(f -> deleteQuietly(ops, f)));
       return committed;
     } catch (RuntimeException e) {
+      settle(writes);
       if (!(e instanceof dev.datashard.AmbiguousCommitException)) {
         attempts.forEach(files -> files.forEach(f -> deleteQuietly(ops, f)));
       }
@@ -59,8 +63,13 @@ public final class DeleteCommit {
     }
   }
 
+  private static void settle(List<CompletableFuture<Void>> writes) {
+    CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).handle((ok, failure) -> null).join();
+  }
+
   private static Snapshot build(TableOperations ops, TableMetadata metadata, Set<String> locations,
-      long snapshotId, String commitId, int attempt, List<String> written, boolean firstAttempt) {
+      long snapshotId, String commitId, int attempt, List<String> written,
+      List<CompletableFuture<Void>> writes, boolean firstAttempt) {
     Snapshot parent = metadata.currentSnapshot().orElseThrow(() ->
         new ValidationException("table " + ops.location() + " has no data files to delete"));
     Schema schema = metadata.schema();
@@ -69,7 +78,7 @@ public final class DeleteCommit {
     List<CompletableFuture<byte[]>> reads = parentManifests.stream()
         .map(m -> m.content() == ManifestFile.Content.DATA ? ops.readAsync(m.path()) : null).toList();
     List<ManifestFile> manifests = new ArrayList<>();
-    List<CompletableFuture<Void>> writes = new ArrayList<>();
+    int firstWrite = writes.size();
     Set<String> found = new HashSet<>();
     long deletedRecords = 0;
     long deletedSize = 0;
@@ -133,7 +142,8 @@ public final class DeleteCommit {
     written.add(manifestList);
     writes.add(ops.storage().writeAsync(manifestList,
         Manifests.writeManifestList(snapshotId, parent.snapshotId(), sequenceNumber, manifests)));
-    StorageException.join(CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)));
+    StorageException.join(CompletableFuture.allOf(
+        writes.subList(firstWrite, writes.size()).toArray(CompletableFuture[]::new)));
 
     Map<String, String> summary = new LinkedHashMap<>();
     summary.put("operation", "delete");
