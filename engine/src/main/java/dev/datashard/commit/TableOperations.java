@@ -14,12 +14,12 @@ import dev.datashard.metadata.TableMetadata;
 import dev.datashard.metadata.TableMetadataJson;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
  */
 public final class TableOperations {
   private static final Pattern VERSION_FILE = Pattern.compile("v(\\d+)\\.metadata\\.json");
+  private static final int MANIFEST_LISTS_CACHED = 16;
 
   /** A metadata version as read from (or published to) the store. */
   public record Version(int number, String file, TableMetadata metadata) {
@@ -42,7 +43,13 @@ public final class TableOperations {
   private final Storage storage;
   private final String location;
   private volatile Version current;
-  private final Map<String, List<ManifestFile>> manifestLists = new ConcurrentHashMap<>();
+  /** Manifest lists never change once written; the most recently used are kept, a bounded few. */
+  private final Map<String, List<ManifestFile>> manifestLists = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, List<ManifestFile>> eldest) {
+      return size() > MANIFEST_LISTS_CACHED;
+    }
+  };
 
   public TableOperations(Storage storage, String location) {
     this.storage = storage;
@@ -180,13 +187,26 @@ public final class TableOperations {
 
   /** The manifests of a snapshot, cached: manifest lists never change once written. */
   public List<ManifestFile> manifests(Snapshot snapshot) {
-    return manifestLists.computeIfAbsent(snapshot.manifestList(),
-        list -> Manifests.readManifestList(readMetadataFile(list), list));
+    String list = snapshot.manifestList();
+    synchronized (manifestLists) {
+      List<ManifestFile> cached = manifestLists.get(list);
+      if (cached != null) {
+        return cached;
+      }
+    }
+    // Read outside the lock: other snapshots' lookups need not wait for this read.
+    List<ManifestFile> manifests = List.copyOf(Manifests.readManifestList(readMetadataFile(list), list));
+    synchronized (manifestLists) {
+      manifestLists.put(list, manifests);
+    }
+    return manifests;
   }
 
   /** Remembers the manifests of a manifest list this process wrote, sparing the next commit a read. */
   void cacheManifests(String manifestList, List<ManifestFile> manifests) {
-    manifestLists.put(manifestList, List.copyOf(manifests));
+    synchronized (manifestLists) {
+      manifestLists.put(manifestList, List.copyOf(manifests));
+    }
   }
 
   public CompletableFuture<byte[]> readAsync(String file) {
