@@ -21,6 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -123,26 +124,28 @@ public final class LocalStorage implements Storage {
    */
   @Override
   public CompletableFuture<Void> writeAsync(String location, byte[] data) {
-    return run("write", location, target -> withParentDirectories(target,
+    return run("write", location, fsync, target -> withParentDirectories(target,
         () -> writeFile(target, data, fsync, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)));
   }
 
   /**
-   * Overwritten in place and never forced: renaming over an existing file, or truncating it to
-   * zero, makes ext4 flush it ({@code auto_da_alloc}), which would cost a commit more than the
-   * hint saves readers. Truncated only when the new content is shorter.
+   * Replaced atomically (a temporary file renamed over it, so Iceberg's readers never see a torn
+   * number naming a version that does not exist), but never forced, and in the background: ext4
+   * flushes a file renamed over another ({@code auto_da_alloc}), which would cost every commit
+   * that much. Readers probe forward from a stale hint.
    */
   @Override
   public CompletableFuture<Void> writeHintAsync(String location, byte[] data) {
-    try {
-      Path target = pathOf(location);
-      withParentDirectories(target, () -> writeFile(target, data, false, StandardOpenOption.CREATE));
-      return CompletableFuture.completedFuture(null);
-    } catch (IOException e) {
-      return CompletableFuture.failedFuture(translate(e, "write", location));
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
+    return run("write", location, true, target -> {
+      Path temp = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID() + "-" + target.getFileName());
+      withParentDirectories(temp, () -> writeFile(temp, data, false, StandardOpenOption.CREATE_NEW));
+      try {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (IOException e) {
+        deleteQuietly(temp);
+        throw e;
+      }
+    });
   }
 
   @Override
@@ -184,7 +187,7 @@ public final class LocalStorage implements Storage {
   @Override
   public CompletableFuture<Void> putFile(Path stagedFile, String location) {
     Path staging = stagedFile.getParent();
-    return run("move a new file to", location, target -> {
+    return run("move a new file to", location, fsync, target -> {
       if (fsync) {
         try (FileChannel channel = FileChannel.open(stagedFile, StandardOpenOption.WRITE)) {
           channel.force(true);
@@ -274,7 +277,7 @@ public final class LocalStorage implements Storage {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    stagingDirectories.clear();
+    stagingDirectories.close();
   }
 
   @Override
@@ -289,18 +292,18 @@ public final class LocalStorage implements Storage {
   }
 
   /**
-   * Runs a write of a new file. Forced writes run on the I/O threads, so the flushes of a commit's
-   * data file, manifest and manifest list overlap each other and the encoding of the next file;
-   * unforced ones are cheaper than the hand-off and run in the caller.
+   * Runs a write in the caller, or on the I/O threads when {@code inBackground}: forced writes go
+   * there, so the flushes of a commit's data file, manifest and manifest list overlap each other
+   * and the encoding of the next file; unforced ones are cheaper than the hand-off.
    */
-  private CompletableFuture<Void> run(String action, String location, PathAction write) {
+  private CompletableFuture<Void> run(String action, String location, boolean inBackground, PathAction write) {
     Path target;
     try {
       target = pathOf(location);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    if (!fsync) {
+    if (!inBackground) {
       try {
         write.run(target);
         return CompletableFuture.completedFuture(null);
@@ -310,13 +313,18 @@ public final class LocalStorage implements Storage {
         return CompletableFuture.failedFuture(e);
       }
     }
-    return CompletableFuture.runAsync(() -> {
-      try {
-        write.run(target);
-      } catch (IOException e) {
-        throw translate(e, action, location);
-      }
-    }, ioThreads);
+    try {
+      return CompletableFuture.runAsync(() -> {
+        try {
+          write.run(target);
+        } catch (IOException e) {
+          throw translate(e, action, location);
+        }
+      }, ioThreads);
+    } catch (RejectedExecutionException closed) {
+      return CompletableFuture.failedFuture(new StorageException(Kind.MISCONFIGURED,
+          "cannot " + action + " " + location + ": the store is closed", closed));
+    }
   }
 
   /** A file system action that fails with {@link NoSuchFileException} while a parent is missing. */

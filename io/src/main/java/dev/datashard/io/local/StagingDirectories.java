@@ -26,6 +26,7 @@ final class StagingDirectories {
   private final String prefix;
   private final Map<Path, Queue<Path>> idle = new ConcurrentHashMap<>();
   private final AtomicInteger idleCount = new AtomicInteger();
+  private volatile boolean closed;
 
   StagingDirectories(String prefix) {
     this.prefix = prefix;
@@ -44,14 +45,21 @@ final class StagingDirectories {
     return fresh;
   }
 
-  /** Takes back a directory whose files were all moved out. */
+  /** Takes back a directory whose files were all moved out; removes it once the store is closed. */
   void giveBack(Path directory) {
+    if (closed) {
+      deleteTree(directory);
+      return;
+    }
     if (idleCount.incrementAndGet() > MAX_IDLE) {
       idleCount.decrementAndGet();
       deleteTree(directory);
       return;
     }
     idle.computeIfAbsent(directory.getParent(), p -> new ConcurrentLinkedQueue<>()).add(directory);
+    if (closed) {
+      close(); // closed meanwhile: the clean-up may have missed this one
+    }
   }
 
   private Path poll(Queue<Path> queue) {
@@ -67,8 +75,9 @@ final class StagingDirectories {
     deleteTree(directory);
   }
 
-  /** Removes every idle directory. */
-  void clear() {
+  /** Removes every idle directory, and from now on every directory given back. */
+  void close() {
+    closed = true;
     idle.values().forEach(queue -> {
       for (Path directory = poll(queue); directory != null; directory = poll(queue)) {
         deleteTree(directory);

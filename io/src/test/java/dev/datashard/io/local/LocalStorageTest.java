@@ -62,16 +62,30 @@ class LocalStorageTest {
   }
 
   @Test
-  void aHintIsOverwrittenInPlaceAndCutToItsNewLength() throws IOException {
+  void aHintIsReplacedWholeEvenWhenItGetsShorter() throws IOException {
     try (LocalStorage storage = new LocalStorage(root, true)) {
       String hint = LocalStorage.locationOf(root.resolve("metadata/version-hint.text"));
-      storage.writeHintAsync(hint, bytes("10")).join();
-      Path file = root.resolve("metadata/version-hint.text");
-      Object inode = inode(file);
-      storage.writeHintAsync(hint, bytes("9")).join();
-      assertThat(storage.read(hint)).isEqualTo(bytes("9"));
-      assertThat(inode(file)).isEqualTo(inode);
+      storage.writeHintAsync(hint, bytes("100")).join();
+      storage.writeHintAsync(hint, bytes("99")).join();
+      assertThat(storage.read(hint)).isEqualTo(bytes("99"));
     }
+    try (Stream<Path> files = Files.list(root.resolve("metadata"))) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("version-hint.text");
+    }
+  }
+
+  @Test
+  void writesAfterCloseFailWithAClearErrorAndLeaveNoStagingDirectory() throws IOException {
+    String target = LocalStorage.locationOf(root.resolve("table/data/1.parquet"));
+    LocalStorage storage = new LocalStorage(root, true);
+    Path staging = storage.stagingDirectory(target);
+    Path staged = Files.write(staging.resolve("part-0.parquet"), bytes("data"));
+    storage.close();
+    assertThatThrownBy(() -> storage.putFile(staged, target).join())
+        .hasCauseInstanceOf(StorageException.class).hasMessageContaining("the store is closed");
+    assertThat(staging).doesNotExist();
+    assertThatThrownBy(() -> storage.writeAsync(LocalStorage.locationOf(root.resolve("table/m.avro")), bytes("m")).join())
+        .hasMessageContaining("the store is closed");
   }
 
   @Test
@@ -125,10 +139,6 @@ class LocalStorageTest {
       assertThat(staging).doesNotExist();
       assertThat(storage.stagingDirectory(target)).isNotEqualTo(staging).isEmptyDirectory();
     }
-  }
-
-  private static Object inode(Path file) throws IOException {
-    return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
   }
 
   private static byte[] bytes(String text) {
