@@ -121,6 +121,40 @@ class LateCommitTest {
     }
   }
 
+  /** Both tries at v3 lose their answer; the first one's PUT lands while the second is lost for good. */
+  static final class TwiceUnansweredStorage extends ForwardingStorage {
+    private byte[] firstTry;
+    private int tries;
+
+    TwiceUnansweredStorage(Path base) {
+      super(new LocalStorage(base, false));
+    }
+
+    @Override
+    public boolean publish(String location, byte[] data) {
+      if (location.endsWith("/v3.metadata.json") && tries < 2) {
+        if (++tries == 1) {
+          firstTry = data;
+        } else {
+          delegate.publish(location, firstTry);
+        }
+        throw new AmbiguousWriteException(location, null);
+      }
+      return delegate.publish(location, data);
+    }
+  }
+
+  @Test
+  void aMetadataChangeRecognisesWhicheverOfItsUnansweredTriesLanded() {
+    try (DataShard shard = DataShard.open(new TwiceUnansweredStorage(warehouse))) {
+      Table table = shard.createTable("t", SCHEMA);
+      table.appendRecords(rows(1));
+      table.setProperties(Map.of("owner", "analytics"));
+      assertThat(shard.loadTable("t").properties()).containsEntry("owner", "analytics");
+      assertThat(metadataVersions()).containsExactly("v1.metadata.json", "v2.metadata.json", "v3.metadata.json");
+    }
+  }
+
   private java.util.List<String> metadataVersions() {
     try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(warehouse.resolve("t/metadata"))) {
       return files.map(p -> p.getFileName().toString()).filter(n -> n.matches("v\\d+\\.metadata\\.json")).sorted().toList();

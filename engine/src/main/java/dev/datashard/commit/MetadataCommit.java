@@ -4,7 +4,9 @@ import dev.datashard.AmbiguousCommitException;
 import dev.datashard.CommitFailedException;
 import dev.datashard.io.AmbiguousWriteException;
 import dev.datashard.metadata.TableMetadata;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -32,8 +34,9 @@ public final class MetadataCommit {
     TableOperations.Version base = ops.refresh();
     RetryPolicy retry = RetryPolicy.fromProperties(base.metadata().properties());
     long deadline = System.currentTimeMillis() + retry.totalTimeoutMillis();
-    // Version number -> what this commit tried to publish there without an answer.
-    Map<Integer, TableMetadata> unanswered = new HashMap<>();
+    // Version number -> what this commit tried to publish there without an answer (a version can
+    // be tried more than once while it stays free, and any of those PUTs may be the one to land).
+    Map<Integer, List<TableMetadata>> unanswered = new HashMap<>();
     for (int attempt = 1; ; attempt++) {
       TableMetadata updated = change.apply(base);
       try {
@@ -42,7 +45,7 @@ public final class MetadataCommit {
           return published.get();
         }
       } catch (AmbiguousWriteException e) {
-        unanswered.put(base.number() + 1, updated);
+        unanswered.computeIfAbsent(base.number() + 1, version -> new ArrayList<>()).add(updated);
       }
       if (attempt > retry.maxRetries() || System.currentTimeMillis() > deadline) {
         base = refresh(ops, what, unanswered);
@@ -74,7 +77,7 @@ public final class MetadataCommit {
   }
 
   private static TableOperations.Version refresh(TableOperations ops, String what,
-      Map<Integer, TableMetadata> unanswered) {
+      Map<Integer, List<TableMetadata>> unanswered) {
     try {
       return ops.refresh();
     } catch (RuntimeException e) {
@@ -91,13 +94,13 @@ public final class MetadataCommit {
    * version another writer took, as they can no longer land.
    */
   private static Optional<TableOperations.Version> ownVersion(TableOperations ops,
-      TableOperations.Version latest, Map<Integer, TableMetadata> unanswered) {
+      TableOperations.Version latest, Map<Integer, List<TableMetadata>> unanswered) {
     for (var it = unanswered.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<Integer, TableMetadata> attempt = it.next();
-      if (attempt.getKey() > latest.number()) {
+      Map.Entry<Integer, List<TableMetadata>> version = it.next();
+      if (version.getKey() > latest.number()) {
         continue;
       }
-      Optional<TableOperations.Version> taken = ops.holding(attempt.getKey(), attempt.getValue());
+      Optional<TableOperations.Version> taken = ops.holding(version.getKey(), version.getValue());
       if (taken.isPresent()) {
         return taken;
       }

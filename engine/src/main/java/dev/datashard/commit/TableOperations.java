@@ -226,13 +226,14 @@ public final class TableOperations {
   }
 
   /**
-   * Version {@code number}, if its file holds exactly {@code metadata} as this process writes it:
-   * how a writer recognises its own publish that landed after its answer was lost.
+   * Version {@code number}, if its file holds exactly one of {@code candidates} as this process
+   * writes them: how a writer recognises its own publish that landed after its answer was lost.
    */
-  Optional<Version> holding(int number, TableMetadata metadata) {
+  Optional<Version> holding(int number, List<TableMetadata> candidates) {
     String file = metadataFile(number);
-    return storage.readIfExists(file).filter(content -> Arrays.equals(content, bytes(metadata)))
-        .map(content -> new Version(number, file, metadata));
+    Optional<byte[]> content = storage.readIfExists(file);
+    return content.flatMap(stored -> candidates.stream().filter(m -> Arrays.equals(stored, bytes(m))).findFirst())
+        .map(metadata -> new Version(number, file, metadata));
   }
 
   private Optional<Version> read(int number) {
