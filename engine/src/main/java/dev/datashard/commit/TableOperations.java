@@ -86,13 +86,25 @@ public final class TableOperations {
     return latest;
   }
 
-  /** Probes forward from a version until the next one is missing. */
+  /**
+   * Probes forward from a version until the next one is missing. Only the newest is parsed: a
+   * writer that fell many commits behind would otherwise parse the whole history once per
+   * version it skips.
+   */
   private Version newestFrom(Version version) {
-    Version latest = version;
-    for (Optional<Version> next = read(latest.number() + 1); next.isPresent(); next = read(latest.number() + 1)) {
-      latest = next.get();
+    Optional<byte[]> next = readVersion(version.number() + 1);
+    return next.isPresent() ? newestFrom(version.number() + 1, next.get()) : version;
+  }
+
+  /** {@link #newestFrom(Version)} from version {@code number}, read but not parsed yet. */
+  private Version newestFrom(int number, byte[] content) {
+    int newest = number;
+    byte[] newestContent = content;
+    for (Optional<byte[]> next = readVersion(newest + 1); next.isPresent(); next = readVersion(newest + 1)) {
+      newest++;
+      newestContent = next.get();
     }
-    return latest;
+    return parse(newest, newestContent);
   }
 
   /**
@@ -103,14 +115,14 @@ public final class TableOperations {
   private Version load() {
     int start = findStartVersion();
     CompletableFuture<Optional<byte[]>> successor = fetchVersion(start + 1);
-    Optional<Version> hinted = read(start);
+    Optional<byte[]> hinted = readVersion(start);
     if (hinted.isEmpty()) {
       // The hint pointed at a version that does not exist: fall back to listing.
       int listed = listedVersion();
       return newestFrom(read(listed).orElseThrow(() -> new NoSuchTableException(location)));
     }
     Optional<byte[]> next = StorageException.join(successor);
-    return next.isPresent() ? newestFrom(parse(start + 1, next.get())) : hinted.get();
+    return next.isPresent() ? newestFrom(start + 1, next.get()) : parse(start, hinted.get());
   }
 
   /** Whether any metadata version exists at this location. */
@@ -237,10 +249,11 @@ public final class TableOperations {
   }
 
   private Optional<Version> read(int number) {
-    if (number <= 0) {
-      return Optional.empty();
-    }
-    return storage.readIfExists(metadataFile(number)).map(content -> parse(number, content));
+    return readVersion(number).map(content -> parse(number, content));
+  }
+
+  private Optional<byte[]> readVersion(int number) {
+    return number <= 0 ? Optional.empty() : storage.readIfExists(metadataFile(number));
   }
 
   /** The content of version {@code number}, or empty when it does not exist. */
