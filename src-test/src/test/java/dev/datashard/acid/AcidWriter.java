@@ -22,7 +22,8 @@ import java.util.concurrent.CountDownLatch;
  * commit per batch, and reports on stdout. The store comes from the {@code DATASHARD_*}
  * environment variables, as for any DataShard program.
  *
- * <p>Usage: {@code AcidWriter TABLE WRITER COMMITS ROWS [--warmup TABLE] [--keep-going] [--autostart]}
+ * <p>Usage: {@code AcidWriter TABLE WRITER COMMITS ROWS [--warmup TABLE] [--keep-going] [--autostart]
+ * [--pace-ms N]} ({@code --pace-ms}: a pause between commits, an application's think time)
  *
  * <p>Protocol, one line each. Out: {@code READY w}; {@code ACK w seq snapshotId attempts micros}
  * after each commit returned; {@code FAIL w seq ExceptionClass message} when a commit threw (the
@@ -67,12 +68,14 @@ public final class AcidWriter {
     int rows = Integer.parseInt(args[3]);
     String warmup = null;
     boolean keepGoing = false;
+    long paceMillis = 0;
     CountDownLatch go = new CountDownLatch(1);
     for (int i = 4; i < args.length; i++) {
       switch (args[i]) {
         case "--warmup" -> warmup = args[++i];
         case "--keep-going" -> keepGoing = true;
         case "--autostart" -> go.countDown();
+        case "--pace-ms" -> paceMillis = Long.parseLong(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -97,6 +100,9 @@ public final class AcidWriter {
       say("READY " + writer);
       go.await();
       for (long seq = 0; seq < commits && !stopRequested; seq++) {
+        if (seq > 0 && paceMillis > 0) {
+          Thread.sleep(paceMillis);
+        }
         seqNow[0] = seq;
         phases.currentSeq(seq);
         long start = System.nanoTime();

@@ -33,6 +33,12 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashTest {
   static final int SLOTS = 3;
   static final int ROWS = 5;
+  /**
+   * Writers pause between commits: this test is about kills, not contention (ContentionTest).
+   * Committing back to back, three writers made 700-1,600 snapshots per run, and a freshly started
+   * writer JVM (after a kill) could lose 50 races in a row against warm ones on that much history.
+   */
+  static final int PACE_MILLIS = 100;
   /** A kill at a random moment, or at one step of a commit (see {@link PhaseStorage}). */
   static final List<String> KINDS = List.of("random", "data", "manifest", "manifest-list", "publish", "published");
 
@@ -87,7 +93,7 @@ class CrashTest {
     int[] incarnations = new int[SLOTS];
     Function<Integer, WriterProcess> launch = slot -> {
       WriterProcess p = WriterProcess.start(dir, env, table, "s" + slot + "i" + incarnations[slot]++, 1_000_000, ROWS,
-          "--autostart");
+          "--autostart", "--pace-ms", Integer.toString(PACE_MILLIS));
       processes.add(p);
       return p;
     };
