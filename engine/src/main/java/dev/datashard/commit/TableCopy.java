@@ -121,14 +121,19 @@ public final class TableCopy {
   }
 
   private static CompletableFuture<Void> copyFile(LocalFile local, Storage out, String location, long[] bytes) {
+    Path staging = null;
     try {
-      Path staged = out.stagingDirectory(location).resolve("copy");
+      staging = out.stagingDirectory(location);
+      Path staged = staging.resolve("copy");
       Files.copy(local.path(), staged);
       synchronized (bytes) {
         bytes[0] += Files.size(staged);
       }
       return out.putFile(staged, location);
     } catch (java.io.IOException e) {
+      if (staging != null) {
+        DataFileWriter.deleteTree(staging); // not handed to putFile: still ours to remove
+      }
       return CompletableFuture.failedFuture(new StorageException(StorageException.Kind.IO,
           "cannot copy " + local.path() + " to " + location + ": " + e.getMessage(), e));
     } finally {
