@@ -7,7 +7,6 @@ import dev.datashard.Schema;
 import dev.datashard.Snapshot;
 import dev.datashard.io.AmbiguousWriteException;
 import dev.datashard.io.Storage;
-import dev.datashard.io.StorageException;
 import dev.datashard.metadata.DataFile;
 import dev.datashard.metadata.ManifestEntry;
 import dev.datashard.metadata.ManifestFile;
