@@ -92,7 +92,7 @@ class TableTest {
     Path root = warehouse.resolve("events");
     assertThat(root.resolve("metadata/v1.metadata.json")).exists();
     assertThat(root.resolve("metadata/v2.metadata.json")).exists();
-    shard.close(); // waits for the version hint, written in the background, and removes staging directories
+    shard.close(); // removes the staging directory kept for the next append
     assertThat(Files.readString(root.resolve("metadata/version-hint.text")).trim()).isEqualTo("2");
     try (Stream<Path> data = Files.list(root.resolve("data"))) {
       assertThat(data.map(p -> p.getFileName().toString())).singleElement()

@@ -305,7 +305,7 @@ public final class TableOperations {
   }
 
   private void writeHint(int version) {
-    // Best effort and off the commit's critical path: readers probe past a stale hint.
+    // Best effort: readers probe past a stale hint, so a failed write does not fail the commit.
     storage.writeHintAsync(hintFile(), Integer.toString(version).getBytes(StandardCharsets.UTF_8))
         .exceptionally(failure -> null);
   }

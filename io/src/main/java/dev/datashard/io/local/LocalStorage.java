@@ -130,13 +130,12 @@ public final class LocalStorage implements Storage {
 
   /**
    * Replaced atomically (a temporary file renamed over it, so Iceberg's readers never see a torn
-   * number naming a version that does not exist), but never forced, and in the background: ext4
-   * flushes a file renamed over another ({@code auto_da_alloc}), which would cost every commit
-   * that much. Readers probe forward from a stale hint.
+   * number naming a version that does not exist) but never forced: readers probe forward from a
+   * stale hint. Done before the commit returns, so no file of the table changes after that.
    */
   @Override
   public CompletableFuture<Void> writeHintAsync(String location, byte[] data) {
-    return run("write", location, true, target -> {
+    return run("write", location, false, target -> {
       Path temp = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID() + "-" + target.getFileName());
       withParentDirectories(temp, () -> writeFile(temp, data, false, StandardOpenOption.CREATE_NEW));
       try {
