@@ -7,7 +7,6 @@ import dev.datashard.commit.TableCopy;
 import dev.datashard.commit.TableOperations;
 import dev.datashard.io.Storage;
 import dev.datashard.io.StorageConfig;
-import dev.datashard.io.StoredObject;
 import dev.datashard.metadata.Json;
 import dev.datashard.metadata.TableMetadata;
 import java.util.List;
@@ -102,17 +101,17 @@ public final class DataShard implements AutoCloseable {
     return new TableOperations(storage, storage.tableLocation(name)).exists();
   }
 
-  /** Deletes a table with all its data and metadata; false when there was none. */
+  /**
+   * Deletes a table with all its data and metadata; false when there was none. Its version files
+   * stay behind retired (empty): a writer still holding the table then fails instead of publishing
+   * into a table created later at the same location.
+   */
   public boolean dropTable(String name) {
-    String location = storage.tableLocation(name);
-    if (!tableExists(name)) {
+    TableOperations ops = new TableOperations(storage, storage.tableLocation(name));
+    if (!ops.exists()) {
       return false;
     }
-    // Metadata first, so a reader never finds a table whose data is half gone.
-    List<StoredObject> metadata = storage.list(location + "/metadata/");
-    metadata.stream().filter(o -> o.location().endsWith(".metadata.json")
-        || o.location().endsWith("version-hint.text")).forEach(o -> storage.delete(o.location()));
-    storage.list(location + "/").forEach(o -> storage.delete(o.location()));
+    ops.drop();
     return true;
   }
 

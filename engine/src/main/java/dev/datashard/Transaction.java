@@ -63,7 +63,11 @@ public final class Transaction implements AutoCloseable {
   public Transaction addFiles(List<String> locations) {
     checkOpen();
     for (String location : locations) {
-      files.add(ExistingFiles.describe(table.allocator(), table.operations().storage(), schema, location));
+      PendingFile file = ExistingFiles.describe(table.allocator(), table.operations().storage(), schema, location);
+      if (files.stream().anyMatch(f -> f.file().location().equals(file.file().location()))) {
+        throw new ValidationException(location + " is added twice; its rows would count twice");
+      }
+      files.add(file);
     }
     return this;
   }

@@ -381,9 +381,8 @@ class TableTest {
   }
 
   private VectorSchemaRoot batch(long start, int rows) {
-    VectorSchemaRoot root = VectorSchemaRoot.create(new org.apache.arrow.vector.types.pojo.Schema(List.of(
-        org.apache.arrow.vector.types.pojo.Field.notNullable("user_id", new org.apache.arrow.vector.types.pojo.ArrowType.Int(64, true)),
-        org.apache.arrow.vector.types.pojo.Field.notNullable("event", org.apache.arrow.vector.types.pojo.ArrowType.Utf8.INSTANCE))),
+    // The table's columns with their field ids, but not all of them: a batch may leave optional ones out.
+    VectorSchemaRoot root = VectorSchemaRoot.create(dev.datashard.arrow.ArrowSchemas.toArrow(EVENTS.select(List.of("user_id", "event"))),
         allocator);
     BigIntVector ids = (BigIntVector) root.getVector("user_id");
     VarCharVector events = (VarCharVector) root.getVector("event");

@@ -2,9 +2,9 @@ package dev.datashard.cli;
 
 import dev.datashard.DataShard;
 import dev.datashard.commit.TableCopy;
+import dev.datashard.io.Location;
 import dev.datashard.io.StorageConfig;
 import dev.datashard.io.s3.S3Config;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -39,9 +39,9 @@ final class CopyCommand implements Callable<Integer> {
 
   private static StorageConfig storeFor(String name) {
     Map<String, String> env = System.getenv();
-    if (name.startsWith("s3://")) {
+    if (name.matches("(?i)s3[an]?://.*")) {
       Map<String, String> withBucket = new HashMap<>(env);
-      withBucket.put(S3Config.BUCKET, URI.create(name).getHost());
+      withBucket.put(S3Config.BUCKET, Location.of(name).bucket());
       return StorageConfig.s3(S3Config.fromEnvironment(withBucket));
     }
     if (name.startsWith("file:") || Path.of(name).isAbsolute()) {

@@ -5,7 +5,9 @@ import dev.datashard.CommitFailedException;
 import dev.datashard.DataShardException;
 import dev.datashard.Schema;
 import dev.datashard.Snapshot;
+import dev.datashard.ValidationException;
 import dev.datashard.io.AmbiguousWriteException;
+import dev.datashard.io.Location;
 import dev.datashard.io.Storage;
 import dev.datashard.metadata.DataFile;
 import dev.datashard.metadata.ManifestEntry;
@@ -17,9 +19,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
 
 /**
  * Commits data files as one new {@code append} snapshot, optimistically: build the snapshot on
@@ -84,6 +88,7 @@ public final class AppendCommit {
         attempts++;
         checkAppendable(base.metadata(), specId);
         Snapshot parent = base.metadata().currentSnapshot().orElse(null);
+        checkNotInTable(parent);
         long sequenceNumber = base.metadata().lastSequenceNumber() + 1;
         ManifestFile added = new ManifestFile(manifest, manifestBytes.length, specId,
             ManifestFile.Content.DATA, sequenceNumber, sequenceNumber, snapshotId, dataFiles.size(), 0, 0,
@@ -217,6 +222,26 @@ public final class AppendCommit {
     if (!metadata.schema().sameStructure(schema)) {
       throw new CommitFailedException("the schema of " + ops.location() + " changed while appending; "
           + "reload the table and append again", null);
+    }
+  }
+
+  /** Files added in place must not be data files of the table already: their rows would count twice. */
+  private void checkNotInTable(Snapshot parent) {
+    Set<Location> referenced = files.stream().filter(f -> !f.owned())
+        .map(f -> Location.of(f.file().location())).collect(Collectors.toSet());
+    if (referenced.isEmpty() || parent == null) {
+      return;
+    }
+    for (ManifestFile manifest : ops.manifests(parent)) {
+      if (manifest.content() != ManifestFile.Content.DATA) {
+        continue;
+      }
+      for (ManifestEntry entry : Manifests.readManifest(ops.readMetadataFile(manifest.path()), manifest.path())) {
+        if (entry.isLive() && referenced.contains(Location.of(entry.file().location()))) {
+          throw new ValidationException(entry.file().location() + " is a data file of " + ops.location()
+              + " already; adding it again would count its rows twice");
+        }
+      }
     }
   }
 

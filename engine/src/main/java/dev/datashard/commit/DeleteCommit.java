@@ -5,6 +5,7 @@ import dev.datashard.DataShardException;
 import dev.datashard.Schema;
 import dev.datashard.Snapshot;
 import dev.datashard.ValidationException;
+import dev.datashard.io.Location;
 import dev.datashard.io.StorageException;
 import dev.datashard.metadata.ManifestEntry;
 import dev.datashard.metadata.ManifestFile;
@@ -30,10 +31,13 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class DeleteCommit {
   private DeleteCommit() {}
 
-  public static Snapshot delete(TableOperations ops, Set<String> locations) {
-    if (locations.isEmpty()) {
+  /** @param given the files to delete, in any spelling of their locations ({@link Location}) */
+  public static Snapshot delete(TableOperations ops, Set<String> given) {
+    if (given.isEmpty()) {
       throw new ValidationException("no data files named to delete");
     }
+    Set<Location> locations = new HashSet<>();
+    given.forEach(location -> locations.add(Location.of(location)));
     long snapshotId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     String commitId = UUID.randomUUID().toString();
     List<List<String>> attempts = new ArrayList<>();
@@ -67,7 +71,7 @@ public final class DeleteCommit {
     CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).handle((ok, failure) -> null).join();
   }
 
-  private static Snapshot build(TableOperations ops, TableMetadata metadata, Set<String> locations,
+  private static Snapshot build(TableOperations ops, TableMetadata metadata, Set<Location> locations,
       long snapshotId, String commitId, int attempt, List<String> written,
       List<CompletableFuture<Void>> writes, boolean firstAttempt) {
     Snapshot parent = metadata.currentSnapshot().orElseThrow(() ->
@@ -79,7 +83,7 @@ public final class DeleteCommit {
         .map(m -> m.content() == ManifestFile.Content.DATA ? ops.readAsync(m.path()) : null).toList();
     List<ManifestFile> manifests = new ArrayList<>();
     int firstWrite = writes.size();
-    Set<String> found = new HashSet<>();
+    Set<Location> found = new HashSet<>();
     long deletedRecords = 0;
     long deletedSize = 0;
     for (int i = 0; i < parentManifests.size(); i++) {
@@ -89,7 +93,7 @@ public final class DeleteCommit {
             + "delete whole files from it yet");
       }
       List<ManifestEntry> entries = Manifests.readManifest(StorageException.join(reads.get(i)), manifest.path());
-      boolean touched = entries.stream().anyMatch(e -> e.isLive() && locations.contains(e.file().location()));
+      boolean touched = entries.stream().anyMatch(e -> e.isLive() && locations.contains(Location.of(e.file().location())));
       if (!touched) {
         manifests.add(manifest);
         continue;
@@ -107,8 +111,8 @@ public final class DeleteCommit {
         long dataSequence = entry.sequenceNumber() != null ? entry.sequenceNumber() : manifest.sequenceNumber();
         long fileSequence = entry.fileSequenceNumber() != null ? entry.fileSequenceNumber() : manifest.sequenceNumber();
         minSequence = Math.min(minSequence, dataSequence);
-        if (locations.contains(entry.file().location())) {
-          found.add(entry.file().location());
+        if (locations.contains(Location.of(entry.file().location()))) {
+          found.add(Location.of(entry.file().location()));
           rewritten.add(new ManifestEntry(ManifestEntry.Status.DELETED, snapshotId, dataSequence, fileSequence,
               entry.file()));
           deleted++;
@@ -131,10 +135,11 @@ public final class DeleteCommit {
           sequenceNumber, minSequence, snapshotId, 0, existing, deleted, 0, existingRows, manifestDeletedRows,
           manifest.partitions(), null));
     }
-    Set<String> missing = new HashSet<>(locations);
+    Set<Location> missing = new HashSet<>(locations);
     missing.removeAll(found);
     if (!missing.isEmpty()) {
-      String message = "not a live data file of " + ops.location() + ": " + String.join(", ", missing);
+      String message = "not a live data file of " + ops.location() + ": "
+          + String.join(", ", missing.stream().map(Location::toString).sorted().toList());
       throw firstAttempt ? new ValidationException(message)
           : new CommitFailedException(message + " (deleted by a concurrent commit)", null);
     }

@@ -3,8 +3,10 @@ package dev.datashard.commit;
 import dev.datashard.Schema;
 import dev.datashard.ValidationException;
 import dev.datashard.arrow.AppendReader;
+import dev.datashard.arrow.ArrowSchemas;
 import dev.datashard.arrow.ColumnStatistics;
 import dev.datashard.io.LocalFile;
+import dev.datashard.io.Location;
 import dev.datashard.io.Storage;
 import dev.datashard.io.StorageException;
 import dev.datashard.io.parquet.ParquetFiles;
@@ -23,12 +25,18 @@ import org.apache.arrow.vector.ipc.ArrowReader;
 public final class ExistingFiles {
   private ExistingFiles() {}
 
-  /** Reads the file once: its columns must fit the schema; its statistics go into the manifest. */
-  public static PendingFile describe(BufferAllocator allocator, Storage storage, Schema schema, String location) {
+  /**
+   * Reads the file once: its columns must fit the schema, field ids included (Iceberg resolves
+   * columns by id, so a file whose ids name other columns would read differently there); its
+   * statistics go into the manifest, under the location's canonical spelling.
+   */
+  public static PendingFile describe(BufferAllocator allocator, Storage storage, Schema schema, String given) {
+    String location = Location.of(given).toString();
     try (LocalFile local = StorageException.join(storage.fetch(location))) {
       ColumnStatistics stats;
-      try (ArrowReader file = ParquetFiles.scan(allocator, List.of(local.path()),
-              ParquetFiles.schemaOf(allocator, local.path()), Optional.empty(), 64 * 1024);
+      org.apache.arrow.vector.types.pojo.Schema fileSchema = ParquetFiles.schemaOf(allocator, local.path());
+      FieldIds.check(fileSchema, ArrowSchemas.toArrow(schema), location);
+      try (ArrowReader file = ParquetFiles.scan(allocator, List.of(local.path()), fileSchema, Optional.empty(), 64 * 1024);
           AppendReader reader = new AppendReader(allocator, schema, file)) {
         while (reader.loadNextBatch()) {
           // validation and statistics happen as each batch passes

@@ -1,50 +1,71 @@
 package dev.datashard.commit;
 
 import dev.datashard.Snapshot;
+import dev.datashard.io.Location;
+import dev.datashard.io.Storage;
 import dev.datashard.io.StoredObject;
 import dev.datashard.metadata.ManifestEntry;
 import dev.datashard.metadata.ManifestFile;
 import dev.datashard.metadata.Manifests;
 import dev.datashard.metadata.TableMetadata;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Finds files under a table that no metadata references: what killed or failed writers left
  * behind. Only files older than a grace period count, so the files of a commit in flight (written
  * but not yet published) are never touched.
+ *
+ * <p>Locations are compared as {@link Location}s resolved by the store, never as text: Spark and
+ * Iceberg write {@code file:/x} or {@code /x} where DataShard writes {@code file:///x}, Hadoop's
+ * connectors {@code s3a://}, and a table may be reached through a symbolic link. Files of tables
+ * nested in the table's directory are not the table's. Unreferenced version files are retired,
+ * not deleted (see {@link TableOperations}).
  */
 public final class OrphanFiles {
   private OrphanFiles() {}
 
-  /** Orphans last modified before {@code olderThanMillis}; deleted unless {@code dryRun}. */
+  /**
+   * Orphans last modified before {@code olderThanMillis}, and empty staging directories as old;
+   * removed unless {@code dryRun}.
+   */
   public static List<String> remove(TableOperations ops, long olderThanMillis, boolean dryRun) {
     TableOperations.Version current = ops.refresh();
-    Set<String> referenced = referenced(ops, current);
+    Canonical canonical = new Canonical(ops.storage());
+    Set<Location> referenced = new HashSet<>();
+    referenced(ops, current).forEach(location -> referenced.add(canonical.of(location)));
     List<String> orphans = new ArrayList<>();
-    for (StoredObject object : ops.storage().list(ops.location() + "/")) {
-      if (object.lastModifiedMillis() < olderThanMillis && !referenced.contains(object.location())) {
+    for (StoredObject object : TableFiles.list(ops)) {
+      Location file = Location.of(object.location());
+      boolean retiredVersion = ops.versionNumber(file) > 0 && object.size() == 0;
+      if (object.lastModifiedMillis() < olderThanMillis && !retiredVersion
+          && !referenced.contains(canonical.of(file))) {
         orphans.add(object.location());
       }
     }
     if (!dryRun) {
-      orphans.forEach(ops.storage()::delete);
+      orphans.forEach(ops::retire);
     }
+    orphans.addAll(ops.storage().removeAbandonedDirectories(ops.location() + "/", olderThanMillis, dryRun));
     return orphans;
   }
 
-  private static Set<String> referenced(TableOperations ops, TableOperations.Version current) {
+  private static List<String> referenced(TableOperations ops, TableOperations.Version current) {
     TableMetadata metadata = current.metadata();
-    Set<String> referenced = new HashSet<>();
+    List<String> referenced = new ArrayList<>();
     referenced.add(current.file());
-    referenced.add(ops.location() + "/metadata/version-hint.text");
+    referenced.add(ops.hintFile());
     metadata.metadataLog().forEach(entry -> referenced.add(entry.metadataFile()));
+    Set<String> manifestsRead = new HashSet<>();
     for (Snapshot snapshot : metadata.snapshots()) {
       referenced.add(snapshot.manifestList());
       for (ManifestFile manifest : ops.manifests(snapshot)) {
-        if (referenced.add(manifest.path())) {
+        if (manifestsRead.add(manifest.path())) {
+          referenced.add(manifest.path());
           for (ManifestEntry entry : Manifests.readManifest(ops.readMetadataFile(manifest.path()), manifest.path())) {
             referenced.add(entry.file().location());
           }
@@ -52,5 +73,27 @@ public final class OrphanFiles {
       }
     }
     return referenced;
+  }
+
+  /** Locations as the store resolves them; each directory resolved once. */
+  private static final class Canonical {
+    private final Storage storage;
+    private final Map<Location, Location> directories = new HashMap<>();
+
+    Canonical(Storage storage) {
+      this.storage = storage;
+    }
+
+    Location of(String text) {
+      return of(Location.of(text));
+    }
+
+    Location of(Location file) {
+      if (!file.isLocal()) {
+        return file;
+      }
+      return file.parent().map(directory -> directories.computeIfAbsent(directory, storage::canonical)
+          .resolve(file.name())).orElse(file);
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.datashard.commit;
 
 import dev.datashard.Snapshot;
 import dev.datashard.io.StorageException;
+import dev.datashard.io.Location;
 import dev.datashard.metadata.Json;
 import dev.datashard.metadata.ManifestEntry;
 import dev.datashard.metadata.ManifestFile;
@@ -64,37 +65,42 @@ public final class SnapshotExpiry {
     if (expired.isEmpty()) {
       return new Result(List.of(), 0, 0, 0);
     }
-    Set<String> keptManifests = new HashSet<>();
-    Set<String> keptDataFiles = new HashSet<>();
+    // Locations compared by value: other engines spell the same file differently.
+    Set<Location> keptManifests = new HashSet<>();
+    Set<Location> keptDataFiles = new HashSet<>();
     for (Snapshot snapshot : kept.snapshots()) {
       for (ManifestFile manifest : ops.manifests(snapshot)) {
-        if (keptManifests.add(manifest.path())) {
+        if (keptManifests.add(Location.of(manifest.path()))) {
           liveFiles(ops, manifest, keptDataFiles);
         }
       }
     }
-    Set<String> manifestsToDelete = new HashSet<>();
-    Set<String> dataToDelete = new HashSet<>();
+    Set<Location> manifestsToDelete = new HashSet<>();
+    Set<Location> dataToDelete = new HashSet<>();
     for (Snapshot snapshot : expired) {
       for (ManifestFile manifest : ops.manifests(snapshot)) {
-        if (!keptManifests.contains(manifest.path()) && manifestsToDelete.add(manifest.path())) {
-          Set<String> files = new HashSet<>();
+        Location location = Location.of(manifest.path());
+        if (!keptManifests.contains(location) && manifestsToDelete.add(location)) {
+          Set<Location> files = new HashSet<>();
           liveFiles(ops, manifest, files);
           files.stream().filter(f -> !keptDataFiles.contains(f)).forEach(dataToDelete::add);
         }
       }
     }
-    dataToDelete.forEach(f -> deleteQuietly(ops, f));
-    manifestsToDelete.forEach(f -> deleteQuietly(ops, f));
-    expired.forEach(s -> deleteQuietly(ops, s.manifestList()));
+    Set<Location> keptLists = new HashSet<>();
+    kept.snapshots().forEach(s -> keptLists.add(Location.of(s.manifestList())));
+    dataToDelete.forEach(f -> deleteQuietly(ops, f.toString()));
+    manifestsToDelete.forEach(f -> deleteQuietly(ops, f.toString()));
+    expired.stream().filter(s -> !keptLists.contains(Location.of(s.manifestList())))
+        .forEach(s -> deleteQuietly(ops, s.manifestList()));
     return new Result(expired.stream().map(Snapshot::snapshotId).toList(), expired.size(),
         manifestsToDelete.size(), dataToDelete.size());
   }
 
-  private static void liveFiles(TableOperations ops, ManifestFile manifest, Set<String> into) {
+  private static void liveFiles(TableOperations ops, ManifestFile manifest, Set<Location> into) {
     for (ManifestEntry entry : Manifests.readManifest(ops.readMetadataFile(manifest.path()), manifest.path())) {
       if (entry.isLive()) {
-        into.add(entry.file().location());
+        into.add(Location.of(entry.file().location()));
       }
     }
   }

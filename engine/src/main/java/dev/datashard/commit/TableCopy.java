@@ -4,6 +4,7 @@ import dev.datashard.DataShardException;
 import dev.datashard.Snapshot;
 import dev.datashard.TableExistsException;
 import dev.datashard.io.LocalFile;
+import dev.datashard.io.Location;
 import dev.datashard.io.Storage;
 import dev.datashard.io.StorageException;
 import dev.datashard.metadata.ManifestEntry;
@@ -17,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
@@ -35,19 +37,22 @@ public final class TableCopy {
   public record Result(int snapshots, int dataFiles, int manifests, long bytes) {}
 
   public static Result copy(TableOperations source, TableOperations target) {
-    if (target.exists()) {
+    OptionalInt first = target.firstVersionNumber();
+    if (first.isEmpty()) {
       throw new TableExistsException(target.location());
     }
     TableMetadata metadata = source.refresh().metadata();
     String from = source.location();
     String to = target.location();
     Storage out = target.storage();
+    Location fromLocation = Location.of(from);
     UnaryOperator<String> move = location -> {
-      if (!location.startsWith(from + "/")) {
+      Location file = Location.of(location);
+      if (!file.isBelow(fromLocation)) {
         throw new DataShardException("cannot copy " + from + ": it references " + location
             + ", which lies outside the table");
       }
-      return to + location.substring(from.length());
+      return to + "/" + file.relativeTo(fromLocation);
     };
     Set<String> manifests = new LinkedHashSet<>();
     Set<String> dataFiles = new LinkedHashSet<>();
@@ -64,7 +69,7 @@ public final class TableCopy {
     List<String> written = new ArrayList<>();
     List<CompletableFuture<Void>> copies = new ArrayList<>();
     try {
-      return copyFiles(source, target, metadata, move, manifests, dataFiles, bytes, written, copies);
+      return copyFiles(source, target, first.getAsInt(), metadata, move, manifests, dataFiles, bytes, written, copies);
     } catch (RuntimeException e) {
       // Nothing at the destination is visible yet; remove what was copied so far.
       copies.forEach(c -> c.handle((ok, failure) -> null).join());
@@ -79,7 +84,7 @@ public final class TableCopy {
     }
   }
 
-  private static Result copyFiles(TableOperations source, TableOperations target, TableMetadata metadata,
+  private static Result copyFiles(TableOperations source, TableOperations target, int firstVersion, TableMetadata metadata,
       UnaryOperator<String> move, Set<String> manifests, Set<String> dataFiles, long[] bytes,
       List<String> written, List<CompletableFuture<Void>> copies) {
     Storage in = source.storage();
@@ -114,7 +119,7 @@ public final class TableCopy {
         metadata.lastPartitionId(), metadata.sortOrders(), metadata.defaultSortOrderId(),
         metadata.properties(), metadata.currentSnapshotId(), snapshots, metadata.snapshotLog(), List.of(),
         metadata.otherFields());
-    if (!target.create(copied)) {
+    if (!target.publishFirst(firstVersion, copied)) {
       throw new TableExistsException(target.location());
     }
     return new Result(snapshots.size(), dataFiles.size(), manifests.size(), bytes[0]);

@@ -2,8 +2,10 @@ package dev.datashard.commit;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.datashard.DataShardException;
 import dev.datashard.NoSuchTableException;
 import dev.datashard.Snapshot;
+import dev.datashard.io.Location;
 import dev.datashard.io.Storage;
 import dev.datashard.io.StorageException;
 import dev.datashard.io.StoredObject;
@@ -13,11 +15,15 @@ import dev.datashard.metadata.Manifests;
 import dev.datashard.metadata.TableMetadata;
 import dev.datashard.metadata.TableMetadataJson;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.regex.Matcher;
@@ -25,12 +31,23 @@ import java.util.regex.Pattern;
 
 /**
  * Finds, reads and publishes a table's metadata versions ({@code metadata/vN.metadata.json}) in
- * the layout of Iceberg's file-system tables. The version hint is only a hint: readers probe
- * forward from it until a version is missing.
+ * the layout of Iceberg's file-system tables.
+ *
+ * <p>The commit protocol rests on one invariant: <b>a version number, once published, is never
+ * free again</b>. Publishing version N+1 is an atomic create-if-absent, so it is a conflict check
+ * against every other writer only while every number up to the newest stays taken. Retention
+ * (metadata files falling out of the log), orphan removal and dropping the table therefore never
+ * delete a version file: they <i>retire</i> it, replacing its content with nothing, so its number
+ * stays taken and a writer holding a stale base fails to publish, re-reads and retries. Readers
+ * pass over retired versions to the newest live one. The version hint is only a hint: readers
+ * probe forward from it until a version is missing.
  */
 public final class TableOperations {
   private static final Pattern VERSION_FILE = Pattern.compile("v(\\d+)\\.metadata\\.json");
   private static final int MANIFEST_LISTS_CACHED = 16;
+  /** Listings in a row that may find their newest version retired before giving up: retention outran us. */
+  private static final int LOCATE_ATTEMPTS = 5;
+  private static final byte[] RETIRED = new byte[0];
 
   /** A metadata version as read from (or published to) the store. */
   public record Version(int number, String file, TableMetadata metadata) {
@@ -42,6 +59,7 @@ public final class TableOperations {
 
   private final Storage storage;
   private final String location;
+  private final Location metadataDirectory;
   private volatile Version current;
   /** Manifest lists never change once written; the most recently used are kept, a bounded few. */
   private final Map<String, List<ManifestFile>> manifestLists = new LinkedHashMap<>(16, 0.75f, true) {
@@ -54,6 +72,7 @@ public final class TableOperations {
   public TableOperations(Storage storage, String location) {
     this.storage = storage;
     this.location = location;
+    this.metadataDirectory = Location.of(location).resolve("metadata");
   }
 
   public Storage storage() {
@@ -68,8 +87,17 @@ public final class TableOperations {
     return location + "/metadata/v" + version + ".metadata.json";
   }
 
-  private String hintFile() {
+  String hintFile() {
     return location + "/metadata/version-hint.text";
+  }
+
+  /** The version number of one of this table's version files ({@code metadata/vN.metadata.json}), or 0. */
+  int versionNumber(Location file) {
+    if (!file.isBelow(metadataDirectory) || file.relativeTo(metadataDirectory).contains("/")) {
+      return 0;
+    }
+    Matcher matcher = VERSION_FILE.matcher(file.name());
+    return matcher.matches() ? Integer.parseInt(matcher.group(1)) : 0;
   }
 
   /** The newest known version, loading it on first use. */
@@ -78,33 +106,47 @@ public final class TableOperations {
     return known != null ? known : refresh();
   }
 
-  /** Finds the newest version in the store. */
+  /**
+   * Finds the newest version in the store.
+   *
+   * @throws NoSuchTableException when there is none, or when the table this handle knew was
+   *     dropped and another created at its location
+   */
   public Version refresh() {
     Version known = current;
     Version latest = known != null ? newestFrom(known) : load();
+    if (known != null && !sameTable(known.metadata(), latest.metadata())) {
+      throw new NoSuchTableException(location, "the table loaded from there (uuid " + known.metadata().tableUuid()
+          + ") was dropped and another created in its place (uuid " + latest.metadata().tableUuid()
+          + "); load it again");
+    }
     current = latest;
     return latest;
   }
 
-  /**
-   * Probes forward from a version until the next one is missing. Only the newest is parsed: a
-   * writer that fell many commits behind would otherwise parse the whole history once per
-   * version it skips.
-   */
-  private Version newestFrom(Version version) {
-    Optional<byte[]> next = readVersion(version.number() + 1);
-    return next.isPresent() ? newestFrom(version.number() + 1, next.get()) : version;
+  private static boolean sameTable(TableMetadata known, TableMetadata latest) {
+    return known.tableUuid() == null || latest.tableUuid() == null || known.tableUuid().equals(latest.tableUuid());
   }
 
-  /** {@link #newestFrom(Version)} from version {@code number}, read but not parsed yet. */
-  private Version newestFrom(int number, byte[] content) {
-    int newest = number;
-    byte[] newestContent = content;
-    for (Optional<byte[]> next = readVersion(newest + 1); next.isPresent(); next = readVersion(newest + 1)) {
-      newest++;
-      newestContent = next.get();
+  /**
+   * The newest version at or after {@code known}. The successor is probed and the hint read at
+   * once: a missing successor with a hint beyond it means another engine's clean-up deleted the
+   * successor's file, and newer versions exist.
+   */
+  private Version newestFrom(Version known) {
+    CompletableFuture<Optional<byte[]>> hint = fetch(hintFile());
+    Optional<byte[]> next = readVersion(known.number() + 1);
+    if (next.isPresent() && !isRetired(next.get())) {
+      Optional<Version> newest = probeForward(known.number() + 1, next.get());
+      if (newest.isPresent()) {
+        return newest.get();
+      }
     }
-    return parse(newest, newestContent);
+    int hinted = hintedVersion(StorageException.join(hint));
+    if (next.isEmpty() && hinted <= known.number() + 1) {
+      return known;
+    }
+    return locate(Math.max(hinted, known.number() + 1));
   }
 
   /**
@@ -113,32 +155,124 @@ public final class TableOperations {
    * the hint is stale.
    */
   private Version load() {
-    int start = findStartVersion();
-    CompletableFuture<Optional<byte[]>> successor = fetchVersion(start + 1);
-    Optional<byte[]> hinted = readVersion(start);
-    if (hinted.isEmpty()) {
-      // The hint pointed at a version that does not exist: fall back to listing.
-      int listed = listedVersion();
-      return newestFrom(read(listed).orElseThrow(() -> new NoSuchTableException(location)));
+    Optional<byte[]> hint = readIfExists(hintFile());
+    int start = hint.isPresent() ? hintedVersion(hint) : 0;
+    if (start > 0) {
+      CompletableFuture<Optional<byte[]>> successor = fetch(metadataFile(start + 1));
+      Optional<byte[]> hinted = readVersion(start);
+      Optional<byte[]> next = StorageException.join(successor);
+      if (hinted.isPresent() && !isRetired(hinted.get())) {
+        if (next.isEmpty()) {
+          return parse(start, hinted.get());
+        }
+        if (!isRetired(next.get())) {
+          Optional<Version> newest = probeForward(start + 1, next.get());
+          if (newest.isPresent()) {
+            return newest.get();
+          }
+        }
+      }
     }
-    Optional<byte[]> next = StorageException.join(successor);
-    return next.isPresent() ? newestFrom(start + 1, next.get()) : parse(start, hinted.get());
+    // No hint, or one naming a missing or retired version: the listing knows better.
+    return locate(highestListedLiveVersion());
   }
 
-  /** Whether any metadata version exists at this location. */
+  /**
+   * The newest live version, probing forward from {@code candidate}; when that turns out missing
+   * or retired (retention moved on meanwhile), from the listing's highest live version instead.
+   */
+  private Version locate(int candidate) {
+    int start = candidate;
+    for (int attempt = 1; ; attempt++) {
+      Optional<byte[]> content = readVersion(start);
+      if (content.isPresent() && !isRetired(content.get())) {
+        Optional<Version> newest = probeForward(start, content.get());
+        if (newest.isPresent()) {
+          return newest.get();
+        }
+      }
+      if (attempt == LOCATE_ATTEMPTS) {
+        throw new DataShardException("cannot find the newest metadata version of " + location + ": versions "
+            + "were retired faster than they could be read; try again");
+      }
+      start = highestListedLiveVersion();
+    }
+  }
+
+  /**
+   * The newest version from {@code number} (read, not parsed yet) on, probing until a version is
+   * missing. Only the newest is parsed: a writer that fell many commits behind would otherwise
+   * parse the whole history. Empty when a later version turns out retired: the run read so far
+   * is outdated.
+   */
+  private Optional<Version> probeForward(int number, byte[] content) {
+    int newest = number;
+    byte[] newestContent = content;
+    for (Optional<byte[]> next = readVersion(newest + 1); next.isPresent(); next = readVersion(newest + 1)) {
+      if (isRetired(next.get())) {
+        return Optional.empty();
+      }
+      newest++;
+      newestContent = next.get();
+    }
+    return Optional.of(parse(newest, newestContent));
+  }
+
+  /** Whether a live metadata version exists at this location. */
   public boolean exists() {
-    return storage.exists(hintFile()) || storage.exists(metadataFile(1)) || listedVersionOrZero() > 0;
+    return highestListedLiveVersionOrZero() > 0;
   }
 
-  /** Publishes the first version; false when one exists already. */
+  /** Publishes the first version; false when anything of a table is there already. */
   public boolean create(TableMetadata metadata) {
-    String file = metadataFile(1);
+    OptionalInt first = firstVersionNumber();
+    return first.isPresent() && publishFirst(first.getAsInt(), metadata);
+  }
+
+  /**
+   * The number the first version of a new table here takes; empty when anything of a table is
+   * there already: a live version, a hint, other metadata or data files. After a drop, whose
+   * retired versions stay, a new table's versions continue after theirs, so a writer still holding
+   * the dropped table can never publish into the new one.
+   */
+  public OptionalInt firstVersionNumber() {
+    int highestRetired = 0;
+    for (StoredObject object : storage.list(location + "/metadata/")) {
+      int number = versionNumber(Location.of(object.location()));
+      if (number == 0 || object.size() > 0) {
+        return OptionalInt.empty();
+      }
+      highestRetired = Math.max(highestRetired, number);
+    }
+    if (!storage.list(location + "/data/").isEmpty()) {
+      return OptionalInt.empty();
+    }
+    return OptionalInt.of(highestRetired + 1);
+  }
+
+  /** Publishes a new table's first version as {@code number}; false when that version exists. */
+  public boolean publishFirst(int number, TableMetadata metadata) {
+    String file = metadataFile(number);
     if (!storage.publish(file, bytes(metadata))) {
       return false;
     }
-    current = new Version(1, file, metadata);
-    writeHint(1);
+    current = new Version(number, file, metadata);
+    writeHint(number);
     return true;
+  }
+
+  /**
+   * Removes the table: its versions are retired first, newest last, so a reader never finds a
+   * table whose data is half gone; then every other file of the table is deleted (not those of a
+   * table nested in its directory).
+   */
+  public void drop() {
+    List<StoredObject> files = TableFiles.list(this);
+    files.stream().filter(o -> versionNumber(Location.of(o.location())) > 0 && o.size() > 0)
+        .sorted(java.util.Comparator.comparingInt(o -> versionNumber(Location.of(o.location()))))
+        .forEach(o -> retire(o.location()));
+    files.stream().filter(o -> versionNumber(Location.of(o.location())) == 0).forEach(o -> storage.delete(o.location()));
+    current = null;
   }
 
   /**
@@ -165,27 +299,44 @@ public final class TableOperations {
     advance(published);
     writeHint(number);
     if (Boolean.parseBoolean(updated.property(TableMetadata.DELETE_AFTER_COMMIT, "false"))) {
-      deleteDroppedMetadataFiles(base, updated);
+      retireDroppedMetadataFiles(base, updated);
     }
     return Optional.of(published);
   }
 
   /** Metadata files that fell out of the metadata log with this commit. */
-  private void deleteDroppedMetadataFiles(Version base, TableMetadata updated) {
-    java.util.Set<String> kept = new java.util.HashSet<>();
-    updated.metadataLog().forEach(entry -> kept.add(entry.metadataFile()));
-    List<String> before = new java.util.ArrayList<>();
+  private void retireDroppedMetadataFiles(Version base, TableMetadata updated) {
+    Set<Location> kept = new HashSet<>();
+    updated.metadataLog().forEach(entry -> kept.add(Location.of(entry.metadataFile())));
+    List<String> before = new ArrayList<>();
     base.metadata().metadataLog().forEach(entry -> before.add(entry.metadataFile()));
     before.add(base.file());
     for (String file : before) {
-      if (!kept.contains(file)) {
+      if (!kept.contains(Location.of(file))) {
         try {
-          storage.delete(file);
+          retire(file);
         } catch (StorageException e) {
           // Left for orphan removal; the commit itself succeeded.
         }
       }
     }
+  }
+
+  /**
+   * Removes a metadata file nothing needs any more. One of this table's version files is emptied
+   * instead of deleted, so its number stays taken; other metadata files are deleted.
+   */
+  public void retire(String file) {
+    if (versionNumber(Location.of(file)) > 0) {
+      StorageException.join(storage.replaceAsync(file, RETIRED));
+    } else {
+      storage.delete(file);
+    }
+  }
+
+  /** Whether a version file's content was removed by {@link #retire}. */
+  public static boolean isRetired(byte[] content) {
+    return content.length == 0;
   }
 
   /** Records a version this process learned of (never moves backwards). */
@@ -248,17 +399,13 @@ public final class TableOperations {
         .map(metadata -> new Version(number, file, metadata));
   }
 
-  private Optional<Version> read(int number) {
-    return readVersion(number).map(content -> parse(number, content));
-  }
-
   private Optional<byte[]> readVersion(int number) {
     return number <= 0 ? Optional.empty() : storage.readIfExists(metadataFile(number));
   }
 
-  /** The content of version {@code number}, or empty when it does not exist. */
-  private CompletableFuture<Optional<byte[]>> fetchVersion(int number) {
-    return storage.readAsync(metadataFile(number)).thenApply(Optional::of).exceptionally(failure -> {
+  /** The content of an object, or empty when it does not exist. */
+  private CompletableFuture<Optional<byte[]>> fetch(String file) {
+    return storage.readAsync(file).thenApply(Optional::of).exceptionally(failure -> {
       Throwable cause = StorageException.unwrap(failure);
       if (cause instanceof StorageException e && e.kind() == StorageException.Kind.NOT_FOUND) {
         return Optional.empty();
@@ -267,38 +414,40 @@ public final class TableOperations {
     });
   }
 
+  private Optional<byte[]> readIfExists(String file) {
+    return storage.readIfExists(file);
+  }
+
   private Version parse(int number, byte[] content) {
     String file = metadataFile(number);
     return new Version(number, file, TableMetadataJson.parse(new String(content, StandardCharsets.UTF_8), file));
   }
 
-  private int findStartVersion() {
-    Optional<byte[]> hint = storage.readIfExists(hintFile());
+  /** The version a hint names; 0 for none or a damaged one (a damaged hint is only a lost shortcut). */
+  private static int hintedVersion(Optional<byte[]> hint) {
     if (hint.isPresent()) {
       try {
         return Integer.parseInt(new String(hint.get(), StandardCharsets.UTF_8).trim());
       } catch (NumberFormatException e) {
-        // A damaged hint is only a lost shortcut.
+        return 0;
       }
     }
-    return listedVersion();
+    return 0;
   }
 
-  private int listedVersion() {
-    int version = listedVersionOrZero();
+  private int highestListedLiveVersion() {
+    int version = highestListedLiveVersionOrZero();
     if (version == 0) {
       throw new NoSuchTableException(location);
     }
     return version;
   }
 
-  private int listedVersionOrZero() {
+  private int highestListedLiveVersionOrZero() {
     int highest = 0;
     for (StoredObject object : storage.list(location + "/metadata/")) {
-      String name = object.location().substring(object.location().lastIndexOf('/') + 1);
-      Matcher matcher = VERSION_FILE.matcher(name);
-      if (matcher.matches()) {
-        highest = Math.max(highest, Integer.parseInt(matcher.group(1)));
+      if (object.size() > 0) {
+        highest = Math.max(highest, versionNumber(Location.of(object.location())));
       }
     }
     return highest;
@@ -306,7 +455,7 @@ public final class TableOperations {
 
   private void writeHint(int version) {
     // Best effort: readers probe past a stale hint, so a failed write does not fail the commit.
-    storage.writeHintAsync(hintFile(), Integer.toString(version).getBytes(StandardCharsets.UTF_8))
+    storage.replaceAsync(hintFile(), Integer.toString(version).getBytes(StandardCharsets.UTF_8))
         .exceptionally(failure -> null);
   }
 

@@ -33,8 +33,8 @@ public class ForwardingStorage implements Storage {
   }
 
   @Override
-  public CompletableFuture<Void> writeHintAsync(String location, byte[] data) {
-    return delegate.writeHintAsync(location, data);
+  public CompletableFuture<Void> replaceAsync(String location, byte[] data) {
+    return delegate.replaceAsync(location, data);
   }
 
   @Override
@@ -65,6 +65,16 @@ public class ForwardingStorage implements Storage {
   @Override
   public boolean exists(String location) {
     return delegate.exists(location);
+  }
+
+  @Override
+  public Location canonical(Location location) {
+    return delegate.canonical(location);
+  }
+
+  @Override
+  public List<String> removeAbandonedDirectories(String prefix, long olderThanMillis, boolean dryRun) {
+    return delegate.removeAbandonedDirectories(prefix, olderThanMillis, dryRun);
   }
 
   @Override

@@ -50,10 +50,11 @@ public interface Storage extends AutoCloseable {
   CompletableFuture<Void> writeAsync(String location, byte[] data);
 
   /**
-   * Replaces a small object whose readers cope with a stale, torn or missing copy (a version
-   * hint): the store may skip the atomic replace and the flush to disk it gives other writes.
+   * Atomically replaces a small object's content: readers see the old content or the new, never a
+   * mix. Not flushed to disk as other writes are: for content whose loss in a crash is harmless (a
+   * version hint, a retired metadata version).
    */
-  default CompletableFuture<Void> writeHintAsync(String location, byte[] data) {
+  default CompletableFuture<Void> replaceAsync(String location, byte[] data) {
     return writeAsync(location, data);
   }
 
@@ -96,6 +97,24 @@ public interface Storage extends AutoCloseable {
   List<StoredObject> list(String prefix);
 
   boolean exists(String location);
+
+  /**
+   * The location as the store resolves it, for comparing locations written by different engines:
+   * local symbolic links are followed (as far as the path exists); S3 locations are returned as
+   * they are.
+   */
+  default Location canonical(Location location) {
+    return location;
+  }
+
+  /**
+   * Removes what killed writers leave below {@code prefix} besides files (local: empty staging
+   * directories) last modified before {@code olderThanMillis}; returns what it removed, or would
+   * remove when {@code dryRun}.
+   */
+  default List<String> removeAbandonedDirectories(String prefix, long olderThanMillis, boolean dryRun) {
+    return List.of();
+  }
 
   /** Deletes an object; deleting a missing object is not an error. */
   void delete(String location);

@@ -1,6 +1,7 @@
 package dev.datashard.io.local;
 
 import dev.datashard.io.LocalFile;
+import dev.datashard.io.Location;
 import dev.datashard.io.Storage;
 import dev.datashard.io.StorageException;
 import dev.datashard.io.StorageException.Kind;
@@ -8,10 +9,12 @@ import dev.datashard.io.StoredObject;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -79,12 +82,9 @@ public final class LocalStorage implements Storage {
     return locationOf(path.toAbsolutePath().normalize());
   }
 
-  /**
-   * The {@code file:} location of a local path, without a trailing slash. Not percent-encoded:
-   * Iceberg's file IOs take what follows the scheme as the plain path (a space stays a space).
-   */
+  /** The canonical {@code file:} location of a local path (see {@link Location}). */
   public static String locationOf(Path path) {
-    return "file://" + path.toAbsolutePath().normalize();
+    return Location.of(path).toString();
   }
 
   /**
@@ -93,18 +93,12 @@ public final class LocalStorage implements Storage {
    * created with a plain path name their metadata and data files that way.
    */
   public static Path pathOf(String location) {
-    String path = location;
-    if (path.startsWith("file:")) {
-      path = path.substring("file:".length());
-      if (path.startsWith("//")) {
-        path = path.substring(2); // the empty authority of file:///
-      }
-    }
-    if (!path.startsWith("/")) {
+    Location parsed = Location.of(location);
+    if (!parsed.isLocal()) {
       throw new StorageException(Kind.MISCONFIGURED, "'" + location + "' is not a local file "
           + "location (expected file:///..., file:/... or an absolute path)");
     }
-    return Path.of(path);
+    return parsed.localPath();
   }
 
   @Override
@@ -129,12 +123,11 @@ public final class LocalStorage implements Storage {
   }
 
   /**
-   * Replaced atomically (a temporary file renamed over it, so Iceberg's readers never see a torn
-   * number naming a version that does not exist) but never forced: readers probe forward from a
-   * stale hint. Done before the commit returns, so no file of the table changes after that.
+   * A temporary file renamed over the target (so Iceberg's readers never see a torn hint naming a
+   * version that does not exist), never forced.
    */
   @Override
-  public CompletableFuture<Void> writeHintAsync(String location, byte[] data) {
+  public CompletableFuture<Void> replaceAsync(String location, byte[] data) {
     return run("write", location, false, target -> {
       Path temp = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID() + "-" + target.getFileName());
       withParentDirectories(temp, () -> writeFile(temp, data, false, StandardOpenOption.CREATE_NEW));
@@ -232,25 +225,113 @@ public final class LocalStorage implements Storage {
     }
   }
 
+  /** Files that vanish while the tree is walked (a writer's temporary file renamed) are left out. */
   @Override
   public List<StoredObject> list(String prefix) {
-    Path root = pathOf(prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix);
-    if (!Files.isDirectory(root)) {
-      return List.of();
-    }
+    Path root = pathOf(prefix);
     List<StoredObject> objects = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(root)) {
-      for (Path file : (Iterable<Path>) files::iterator) {
-        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+    walk(root, "list", prefix, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
         if (attributes.isRegularFile()) {
-          objects.add(new StoredObject(locationOf(file), attributes.size(),
-              attributes.lastModifiedTime().toMillis()));
+          objects.add(new StoredObject(locationOf(file), attributes.size(), attributes.lastModifiedTime().toMillis()));
         }
+        return FileVisitResult.CONTINUE;
       }
-    } catch (IOException e) {
-      throw translate(e, "list", prefix);
-    }
+    });
     return objects;
+  }
+
+  /** Empty staging directories: a killed writer's, or a live one's idle longer than the grace period. */
+  @Override
+  public List<String> removeAbandonedDirectories(String prefix, long olderThanMillis, boolean dryRun) {
+    List<String> removed = new ArrayList<>();
+    walk(pathOf(prefix), "clean up", prefix, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult postVisitDirectory(Path directory, IOException failure) throws IOException {
+        if (directory.getFileName().toString().startsWith(TEMP_PREFIX) && isEmpty(directory)
+            && Files.getLastModifiedTime(directory).toMillis() < olderThanMillis) {
+          if (!dryRun) {
+            Files.deleteIfExists(directory);
+          }
+          removed.add(locationOf(directory));
+        }
+        return FileVisitResult.CONTINUE;
+      }
+    });
+    return removed;
+  }
+
+  private static boolean isEmpty(Path directory) throws IOException {
+    try (Stream<Path> entries = Files.list(directory)) {
+      return entries.findAny().isEmpty();
+    }
+  }
+
+  /** Walks a tree, passing over what disappears during the walk: other writers work meanwhile. */
+  private static void walk(Path root, String action, String prefix, SimpleFileVisitor<Path> visitor) {
+    if (!Files.isDirectory(root)) {
+      return;
+    }
+    try {
+      Files.walkFileTree(root, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult preVisitDirectory(Path directory, BasicFileAttributes attributes) throws IOException {
+          return visitor.preVisitDirectory(directory, attributes);
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+          return visitor.visitFile(file, attributes);
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException failure) throws IOException {
+          if (failure instanceof NoSuchFileException) {
+            return FileVisitResult.CONTINUE;
+          }
+          throw failure;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path directory, IOException failure) throws IOException {
+          if (failure instanceof NoSuchFileException) {
+            return FileVisitResult.CONTINUE;
+          }
+          if (failure != null) {
+            throw failure;
+          }
+          try {
+            return visitor.postVisitDirectory(directory, null);
+          } catch (NoSuchFileException gone) {
+            return FileVisitResult.CONTINUE;
+          }
+        }
+      });
+    } catch (IOException e) {
+      throw translate(e, action, prefix);
+    }
+  }
+
+  /** Follows symbolic links as far as the path exists: a referenced file may be gone, its directory not. */
+  @Override
+  public Location canonical(Location location) {
+    if (!location.isLocal()) {
+      return location;
+    }
+    Path path = location.localPath();
+    Path existing = path;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null) {
+      return location;
+    }
+    try {
+      return Location.of(existing.toRealPath().resolve(existing.relativize(path)));
+    } catch (IOException e) {
+      return location; // vanished meanwhile: compared as written
+    }
   }
 
   @Override

@@ -121,7 +121,7 @@ public final class S3Storage implements Storage {
       throw new StorageException(Kind.MISCONFIGURED, "a table name must not be empty");
     }
     String name = tableName.trim();
-    if (name.startsWith(S3Location.SCHEME)) {
+    if (S3Location.isLocation(name)) {
       S3Location location = S3Location.parse(stripTrailingSlashes(name));
       if (location.key().isEmpty()) {
         throw new StorageException(Kind.MISCONFIGURED,

@@ -65,8 +65,8 @@ class LocalStorageTest {
   void aHintIsReplacedWholeEvenWhenItGetsShorter() throws IOException {
     try (LocalStorage storage = new LocalStorage(root, true)) {
       String hint = LocalStorage.locationOf(root.resolve("metadata/version-hint.text"));
-      storage.writeHintAsync(hint, bytes("100")).join();
-      storage.writeHintAsync(hint, bytes("99")).join();
+      storage.replaceAsync(hint, bytes("100")).join();
+      storage.replaceAsync(hint, bytes("99")).join();
       assertThat(storage.read(hint)).isEqualTo(bytes("99"));
     }
     try (Stream<Path> files = Files.list(root.resolve("metadata"))) {
