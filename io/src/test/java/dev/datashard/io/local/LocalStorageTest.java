@@ -144,4 +144,31 @@ class LocalStorageTest {
   private static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
   }
+
+  @Test
+  void listingPassesOverFilesThatVanishMeanwhile() throws Exception {
+    Path data = Files.createDirectories(root.resolve("t/data"));
+    ExecutorService churn = Executors.newSingleThreadExecutor();
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    try (LocalStorage storage = new LocalStorage(root, false)) {
+      Future<?> writer = churn.submit(() -> {
+        for (int i = 0; !stop.get(); i++) {
+          Path temp = Files.createDirectories(data.resolve(".tmp-" + (i % 8))).resolve("f");
+          Files.write(temp, new byte[] {1});
+          Files.delete(temp);
+          Files.delete(temp.getParent());
+        }
+        return null;
+      });
+      for (int i = 0; i < 300; i++) {
+        storage.list(LocalStorage.locationOf(root.resolve("t")) + "/");
+        storage.removeAbandonedDirectories(LocalStorage.locationOf(root.resolve("t")) + "/", 0, true);
+      }
+      stop.set(true);
+      writer.get();
+    } finally {
+      stop.set(true);
+      churn.shutdownNow();
+    }
+  }
 }

@@ -105,6 +105,22 @@ class S3StorageTest {
   }
 
   @Test
+  void hadoopSpellingsOfS3LocationsReachTheSameObjects() {
+    String table = freshTable(); // s3://bucket/key
+    String key = table.substring("s3://".length());
+    storage.write("s3a://" + key + "/data/a.parquet", new byte[] {1, 2});
+    assertThat(storage.read(table + "/data/a.parquet")).containsExactly(1, 2);
+    assertThat(storage.read("s3n://" + key + "/data/a.parquet")).containsExactly(1, 2);
+    assertThat(storage.publish("s3a://" + key + "/metadata/v1.metadata.json", new byte[] {3})).isTrue();
+    assertThat(storage.publish(table + "/metadata/v1.metadata.json", new byte[] {4})).isFalse();
+    assertThat(storage.list("s3a://" + key + "/")).extracting(StoredObject::location)
+        .containsExactlyInAnyOrder(table + "/data/a.parquet", table + "/metadata/v1.metadata.json");
+    assertThat(storage.tableLocation("s3a://" + key)).isEqualTo(table);
+    storage.delete("s3n://" + key + "/data/a.parquet");
+    assertThat(storage.exists(table + "/data/a.parquet")).isFalse();
+  }
+
+  @Test
   void listFollowsContinuationPages() {
     String table = freshTable();
     // S3Proxy pages at 1000 keys like S3; write enough to need a second page.
