@@ -64,21 +64,20 @@ public final class LocalStorage implements Storage {
       throw new StorageException(Kind.MISCONFIGURED, "a table name must not be empty");
     }
     boolean location = tableName.startsWith("file:");
-    Path given;
-    try {
-      given = location ? pathOf(tableName) : Path.of(tableName);
-    } catch (java.nio.file.InvalidPathException e) {
-      throw new StorageException(Kind.MISCONFIGURED,
-          "table name '" + tableName + "' is not a valid path: " + e.getReason(), e);
-    }
-    // Locations too: normalizing one with '..' would quietly put the table somewhere else.
-    for (Path part : given) {
-      if (part.toString().equals("..")) {
+    // Locations too, checked before parsing normalises them: '..' would quietly put the table somewhere else.
+    for (String part : tableName.split("/")) {
+      if (part.equals("..")) {
         throw new StorageException(Kind.MISCONFIGURED, "table " + (location ? "location" : "name")
             + " '" + tableName + "' must not contain '..' segments");
       }
     }
-    Path path = location ? given : baseDirectory.resolve(given);
+    Path path;
+    try {
+      path = location ? pathOf(tableName) : baseDirectory.resolve(Path.of(tableName));
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new StorageException(Kind.MISCONFIGURED,
+          "table name '" + tableName + "' is not a valid path: " + e.getReason(), e);
+    }
     return locationOf(path.toAbsolutePath().normalize());
   }
 
