@@ -82,15 +82,12 @@ public final class Table {
     return metadata().snapshot(snapshotId);
   }
 
-  /** The snapshot that was current at {@code timestampMillis}, from the snapshot log. */
+  /**
+   * The snapshot that was current at {@code timestampMillis}, from the snapshot log; empty when
+   * the log begins later (expiry cuts it) or that snapshot is gone.
+   */
   public Optional<Snapshot> snapshotAsOf(long timestampMillis) {
-    Long id = null;
-    for (TableMetadata.LogEntry entry : metadata().snapshotLog()) {
-      if (entry.timestampMillis() <= timestampMillis) {
-        id = entry.snapshotId();
-      }
-    }
-    return id == null ? Optional.empty() : snapshot(id);
+    return metadata().snapshotLogEntryAsOf(timestampMillis).flatMap(entry -> snapshot(entry.snapshotId()));
   }
 
   /** Appends one Arrow batch as a new snapshot; empty (and no snapshot) when it has no rows. */

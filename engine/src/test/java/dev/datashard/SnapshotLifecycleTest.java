@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.datashard.commit.SnapshotExpiry;
 import dev.datashard.io.StorageConfig;
+import dev.datashard.metadata.TableMetadata;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +66,7 @@ class SnapshotLifecycleTest {
     assertThat(table.newScan().asOfTime(first.timestampMillis()).toRecords()).hasSize(2);
     assertThat(table.newScan().asOfTime(second.timestampMillis()).rowCount()).isEqualTo(3);
     assertThatThrownBy(() -> table.newScan().asOfTime(first.timestampMillis() - 1).toRecords())
-        .isInstanceOf(DataShardException.class).hasMessageContaining("had no snapshot at");
+        .isInstanceOf(DataShardException.class).hasMessageContaining("snapshot log begins at");
     assertThatThrownBy(() -> table.newScan().useSnapshot(42).toRecords())
         .isInstanceOf(DataShardException.class).hasMessageContaining("no snapshot 42");
   }
@@ -105,6 +107,32 @@ class SnapshotLifecycleTest {
     assertThat(files("metadata").stream().filter(p -> p.getFileName().toString().startsWith("snap-")))
         .hasSize(listsBefore - 1);
     assertThat(table.expireSnapshots().expiredSnapshotIds()).as("nothing is 5 days old").isEmpty();
+  }
+
+  @Test
+  void asOfTimeAfterRollbackAndExpiryNeverAnswersWithAStateTheTableWasNotIn() throws InterruptedException {
+    Snapshot first = append(1);
+    Thread.sleep(5);
+    Snapshot second = append(2);
+    Thread.sleep(5);
+    table.rollback(first.snapshotId());
+    long rolledBackAt = table.metadata().snapshotLog().get(2).timestampMillis();
+    Thread.sleep(5);
+    Snapshot third = append(3);
+
+    table.expireSnapshots(System.currentTimeMillis() + 1, 2); // the second snapshot goes
+    Table reloaded = shard.loadTable("t");
+    // At the second's time the table held rows 1 and 2; with its log entry gone, that state is
+    // unknown, and so is everything before it.
+    assertThat(reloaded.metadata().snapshotLog()).extracting(TableMetadata.LogEntry::snapshotId)
+        .containsExactly(first.snapshotId(), third.snapshotId());
+    for (long before : new long[] {second.timestampMillis(), first.timestampMillis(), rolledBackAt - 1}) {
+      assertThatThrownBy(() -> reloaded.newScan().asOfTime(before).rowCount())
+          .isInstanceOf(DataShardException.class)
+          .hasMessageContaining("snapshot log begins at " + Instant.ofEpochMilli(rolledBackAt));
+    }
+    assertThat(reloaded.newScan().asOfTime(rolledBackAt).rowCount()).isEqualTo(1);
+    assertThat(reloaded.newScan().asOfTime(third.timestampMillis()).rowCount()).isEqualTo(2);
   }
 
   @Test

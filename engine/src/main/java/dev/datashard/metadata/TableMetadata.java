@@ -76,6 +76,20 @@ public record TableMetadata(
     return snapshots.stream().filter(s -> s.snapshotId() == snapshotId).findFirst();
   }
 
+  /**
+   * The snapshot-log entry of the snapshot that was current at {@code timestampMillis}: the last
+   * one at or before it (as Iceberg reads the log); empty when the log begins later.
+   */
+  public Optional<LogEntry> snapshotLogEntryAsOf(long timestampMillis) {
+    LogEntry current = null;
+    for (LogEntry entry : snapshotLog) {
+      if (entry.timestampMillis() <= timestampMillis) {
+        current = entry;
+      }
+    }
+    return Optional.ofNullable(current);
+  }
+
   /** True when the default partition spec has partition fields (DataShard writes unpartitioned only). */
   public boolean isPartitioned() {
     for (JsonNode spec : partitionSpecs) {
@@ -123,15 +137,27 @@ public record TableMetadata(
         currentSnapshotId, snapshots, snapshotLog);
   }
 
-  /** Drops snapshots (never the current one) and their snapshot-log entries. */
+  /**
+   * Drops snapshots (never the current one). The snapshot log keeps only the entries after the
+   * last one whose snapshot is gone, as Iceberg does: a log with a gap would answer a read as of
+   * a time in the gap with the snapshot before it, a state the table was not in then.
+   */
   public TableMetadata withoutSnapshots(java.util.Set<Long> expired, long nowMillis,
       String previousMetadataFile) {
     if (currentSnapshotId != null && expired.contains(currentSnapshotId)) {
       throw new IllegalArgumentException("the current snapshot cannot be expired");
     }
+    List<Snapshot> kept = snapshots.stream().filter(s -> !expired.contains(s.snapshotId())).toList();
+    java.util.Set<Long> keptIds = new java.util.HashSet<>();
+    kept.forEach(s -> keptIds.add(s.snapshotId()));
+    int firstKeptEntry = 0;
+    for (int i = 0; i < snapshotLog.size(); i++) {
+      if (!keptIds.contains(snapshotLog.get(i).snapshotId())) {
+        firstKeptEntry = i + 1;
+      }
+    }
     return successor(previousMetadataFile, nowMillis, lastSequenceNumber, properties, currentSnapshotId,
-        snapshots.stream().filter(s -> !expired.contains(s.snapshotId())).toList(),
-        snapshotLog.stream().filter(e -> !expired.contains(e.snapshotId())).toList());
+        kept, snapshotLog.subList(firstKeptEntry, snapshotLog.size()));
   }
 
   private TableMetadata successor(String previousMetadataFile, long nowMillis, long sequenceNumber,

@@ -130,6 +130,13 @@ class MainTest {
     Result expire = run("expire", table, "--older-than", Long.toString(System.currentTimeMillis() + 1000));
     assertThat(expire.code()).as(expire.err()).isZero();
     assertThat(expire.out()).contains("expired 2 snapshot(s)", "1 data file(s)");
+    // The expired snapshots' log entries went, and with them the history before: a time there is
+    // refused rather than answered with a snapshot that may not have been current then.
+    Result expiredTime = run("count", table, "--as-of", firstTime);
+    assertThat(expiredTime.code()).isEqualTo(1);
+    assertThat(expiredTime.err()).contains("as of " + java.time.Instant.ofEpochMilli(Long.parseLong(firstTime)),
+        "snapshot log begins at");
+    assertThat(run("count", table, "--as-of", Long.toString(System.currentTimeMillis())).out().trim()).isEqualTo("1");
     Result orphans = run("orphans", table, "--dry-run");
     assertThat(orphans.out()).contains("would delete 0 orphan file(s)");
     assertThat(run("set-property", table, "commit.retry.num-retries", "7").out()).contains("commit.retry.num-retries=7");
