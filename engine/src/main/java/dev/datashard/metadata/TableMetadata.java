@@ -104,10 +104,11 @@ public record TableMetadata(
     return properties.getOrDefault(key, defaultValue);
   }
 
-  /** Iceberg's property: how many earlier metadata files the metadata log keeps. */
-  public static final String MAX_PREVIOUS_VERSIONS = "write.metadata.previous-versions-max";
-  /** Iceberg's property: delete metadata files that fall out of the metadata log. */
-  public static final String DELETE_AFTER_COMMIT = "write.metadata.delete-after-commit.enabled";
+  /**
+   * Iceberg's property: delete metadata files that fall out of the metadata log. Read as
+   * {@code Boolean.parseBoolean} reads it, which is lenient: anything but true is the default, false.
+   */
+  public static final String DELETE_AFTER_COMMIT = TableProperties.METADATA_DELETE_AFTER_COMMIT.key();
 
   /** The metadata after committing {@code snapshot} on top of this one; the snapshot becomes current. */
   public TableMetadata withSnapshot(Snapshot snapshot, String previousMetadataFile) {
@@ -167,7 +168,7 @@ public record TableMetadata(
     if (previousMetadataFile != null) {
       log.add(new MetadataLogEntry(lastUpdatedMillis, previousMetadataFile));
     }
-    int keep = Math.max(Integer.parseInt(newProperties.getOrDefault(MAX_PREVIOUS_VERSIONS, "100")), 0);
+    int keep = TableProperties.METADATA_PREVIOUS_VERSIONS_MAX.read(newProperties);
     List<MetadataLogEntry> trimmed = log.size() > keep ? log.subList(log.size() - keep, log.size()) : log;
     return new TableMetadata(formatVersion, tableUuid, location, sequenceNumber,
         Math.max(nowMillis, lastUpdatedMillis), lastColumnId, schemas, currentSchemaId, partitionSpecs,

@@ -2,11 +2,16 @@ package dev.datashard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.datashard.DataShard;
+import dev.datashard.OtherEngine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -142,6 +147,41 @@ class MainTest {
     assertThat(run("set-property", table, "commit.retry.num-retries", "7").out()).contains("commit.retry.num-retries=7");
     assertThat(run("set-property", table, "commit.retry.num-retries", "--unset").code()).isZero();
     assertThat(run("set-property", table, "k").code()).isEqualTo(2);
+  }
+
+  @Test
+  void setPropertyRefusesBadValuesAndRepairsThoseOthersStored() throws IOException {
+    String table = createEventsTable();
+    Path metadata = Path.of(table, "metadata");
+    List<String> versionsBefore = metadataVersions(metadata);
+    String[][] refused = {{"commit.retry.min-wait-ms", "5000"}, {"commit.retry.num-retries", "abc"},
+        {"commit.manifest.min-count-to-merge", "x"}};
+    for (String[] property : refused) {
+      Result result = run("set-property", table, property[0], property[1]);
+      assertThat(result.code()).isEqualTo(1);
+      assertThat(result.err().lines()).singleElement().satisfies(line -> assertThat(line)
+          .startsWith("datashard: ").contains(property[0], property[1], "must"));
+    }
+    assertThat(metadataVersions(metadata)).isEqualTo(versionsBefore);
+
+    // Stored by another engine, the same values neither fail commits nor their own repair.
+    OtherEngine.setProperties(Path.of(table), Map.of(refused[0][0], refused[0][1], refused[1][0], refused[1][1],
+        refused[2][0], refused[2][1]));
+    Path rows = Files.writeString(dir.resolve("rows.jsonl"), "{\"user_id\": 1, \"event\": \"a\"}\n");
+    Result appended = run("append", table, rows.toString());
+    assertThat(appended.code()).as(appended.err()).isZero();
+    assertThat(run("set-property", table, "commit.retry.min-wait-ms", "--unset").code()).isZero();
+    assertThat(run("set-property", table, "commit.retry.num-retries", "--unset").code()).isZero();
+    assertThat(run("set-property", table, "commit.manifest.min-count-to-merge", "20").code()).isZero();
+    try (DataShard shard = Main.openStore()) {
+      assertThat(shard.loadTable(table).properties()).containsOnly(Map.entry("commit.manifest.min-count-to-merge", "20"));
+    }
+  }
+
+  private static List<String> metadataVersions(Path metadata) throws IOException {
+    try (Stream<Path> files = Files.list(metadata)) {
+      return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".metadata.json")).sorted().toList();
+    }
   }
 
   @Test
