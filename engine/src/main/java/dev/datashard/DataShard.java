@@ -9,6 +9,7 @@ import dev.datashard.io.Storage;
 import dev.datashard.io.StorageConfig;
 import dev.datashard.metadata.Json;
 import dev.datashard.metadata.TableMetadata;
+import dev.datashard.metadata.TableProperties;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -74,16 +75,20 @@ public final class DataShard implements AutoCloseable {
     return createTable(name, schema, Map.of());
   }
 
-  /** Creates an empty unpartitioned table; {@link TableExistsException} when one exists there. */
+  /**
+   * Creates an empty unpartitioned table; {@link TableExistsException} when one exists there. The
+   * properties are checked as {@link Table#setProperties} checks them.
+   */
   public Table createTable(String name, Schema schema, Map<String, String> properties) {
     requireNonNull(schema, "schema");
+    Map<String, String> checked = TableProperties.change(Map.of(), properties, java.util.Set.of());
     String location = storage.tableLocation(name);
     TableOperations ops = new TableOperations(storage, location);
     JsonNode specs = Json.parse("[{\"spec-id\": 0, \"fields\": []}]", "partition specs");
     JsonNode orders = Json.parse("[{\"order-id\": 0, \"fields\": []}]", "sort orders");
     TableMetadata metadata = new TableMetadata(2, UUID.randomUUID().toString(), location, 0,
         System.currentTimeMillis(), schema.highestFieldId(), List.of(schema), schema.schemaId(),
-        specs, 0, 999, orders, 0, properties, null, List.of(), List.of(), List.of(), Map.of());
+        specs, 0, 999, orders, 0, checked, null, List.of(), List.of(), List.of(), Map.of());
     if (!ops.create(metadata)) {
       throw new TableExistsException(location);
     }

@@ -16,6 +16,7 @@ import dev.datashard.metadata.Manifests;
 import dev.datashard.metadata.TableMetadata;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -104,10 +105,27 @@ public final class Scan {
           "table " + table.location() + " has no snapshot " + snapshotId)));
     }
     if (asOfMillis != null) {
-      return Optional.of(table.snapshotAsOf(asOfMillis).orElseThrow(() -> new DataShardException(
-          "table " + table.location() + " had no snapshot at " + java.time.Instant.ofEpochMilli(asOfMillis))));
+      return Optional.of(table.snapshotAsOf(asOfMillis).orElseThrow(() -> noSnapshotAsOf(metadata)));
     }
     return metadata.currentSnapshot();
+  }
+
+  /** Why the snapshot log cannot tell which snapshot was current at {@code asOfMillis}. */
+  private DataShardException noSnapshotAsOf(TableMetadata metadata) {
+    String cannot = "cannot read " + table.location() + " as of " + Instant.ofEpochMilli(asOfMillis) + ": ";
+    Optional<TableMetadata.LogEntry> entry = metadata.snapshotLogEntryAsOf(asOfMillis);
+    if (entry.isPresent()) {
+      return new DataShardException(cannot + "snapshot " + entry.get().snapshotId()
+          + ", current then, is no longer in the table");
+    }
+    if (metadata.snapshotLog().isEmpty()) {
+      return new DataShardException(cannot + "its snapshot log is empty");
+    }
+    // Expiry cuts the log before the last expired entry, so an earlier time may well have had a
+    // snapshot; answering with another one would show a state the table was not in.
+    return new DataShardException(cannot + "its snapshot log begins at "
+        + Instant.ofEpochMilli(metadata.snapshotLog().get(0).timestampMillis())
+        + "; before that the table had no snapshot or that history has been expired");
   }
 
   /** The schema of the batches: the snapshot's schema, projected. */

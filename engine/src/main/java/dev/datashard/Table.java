@@ -6,6 +6,7 @@ import dev.datashard.commit.OrphanFiles;
 import dev.datashard.commit.SnapshotExpiry;
 import dev.datashard.commit.TableOperations;
 import dev.datashard.metadata.TableMetadata;
+import dev.datashard.metadata.TableProperties;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -82,15 +83,12 @@ public final class Table {
     return metadata().snapshot(snapshotId);
   }
 
-  /** The snapshot that was current at {@code timestampMillis}, from the snapshot log. */
+  /**
+   * The snapshot that was current at {@code timestampMillis}, from the snapshot log; empty when
+   * the log begins later (expiry cuts it) or that snapshot is gone.
+   */
   public Optional<Snapshot> snapshotAsOf(long timestampMillis) {
-    Long id = null;
-    for (TableMetadata.LogEntry entry : metadata().snapshotLog()) {
-      if (entry.timestampMillis() <= timestampMillis) {
-        id = entry.snapshotId();
-      }
-    }
-    return id == null ? Optional.empty() : snapshot(id);
+    return metadata().snapshotLogEntryAsOf(timestampMillis).flatMap(entry -> snapshot(entry.snapshotId()));
   }
 
   /** Appends one Arrow batch as a new snapshot; empty (and no snapshot) when it has no rows. */
@@ -175,22 +173,25 @@ public final class Table {
     return OrphanFiles.remove(ops, olderThanMillis, dryRun);
   }
 
-  /** Sets table properties (Iceberg's names, e.g. {@code commit.retry.num-retries}) in a new version. */
+  /**
+   * Sets table properties (Iceberg's names, e.g. {@code commit.retry.num-retries}) in a new
+   * version. Values of the properties DataShard interprets ({@link TableProperties}) are checked
+   * first: a {@link ValidationException} names the key, the value and the rule, and the table is
+   * unchanged. Other keys are stored as given.
+   */
   public Table setProperties(Map<String, String> updates) {
-    MetadataCommit.commit(ops, "setting table properties", base -> {
-      Map<String, String> properties = new java.util.LinkedHashMap<>(base.metadata().properties());
-      properties.putAll(updates);
-      return base.metadata().withProperties(properties, System.currentTimeMillis(), base.file());
-    });
-    return this;
+    return changeProperties("setting table properties", updates, java.util.Set.of());
   }
 
+  /** Removes table properties; refused only when the defaults left would contradict a set value. */
   public Table removeProperties(java.util.Set<String> keys) {
-    MetadataCommit.commit(ops, "removing table properties", base -> {
-      Map<String, String> properties = new java.util.LinkedHashMap<>(base.metadata().properties());
-      keys.forEach(properties::remove);
-      return base.metadata().withProperties(properties, System.currentTimeMillis(), base.file());
-    });
+    return changeProperties("removing table properties", Map.of(), keys);
+  }
+
+  private Table changeProperties(String what, Map<String, String> updates, java.util.Set<String> removals) {
+    MetadataCommit.commit(ops, what, base -> base.metadata().withProperties(
+        TableProperties.change(base.metadata().properties(), updates, removals), System.currentTimeMillis(),
+        base.file()));
     return this;
   }
 

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.datashard.commit.SnapshotExpiry;
 import dev.datashard.io.StorageConfig;
+import dev.datashard.metadata.TableMetadata;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +66,7 @@ class SnapshotLifecycleTest {
     assertThat(table.newScan().asOfTime(first.timestampMillis()).toRecords()).hasSize(2);
     assertThat(table.newScan().asOfTime(second.timestampMillis()).rowCount()).isEqualTo(3);
     assertThatThrownBy(() -> table.newScan().asOfTime(first.timestampMillis() - 1).toRecords())
-        .isInstanceOf(DataShardException.class).hasMessageContaining("had no snapshot at");
+        .isInstanceOf(DataShardException.class).hasMessageContaining("snapshot log begins at");
     assertThatThrownBy(() -> table.newScan().useSnapshot(42).toRecords())
         .isInstanceOf(DataShardException.class).hasMessageContaining("no snapshot 42");
   }
@@ -105,6 +107,32 @@ class SnapshotLifecycleTest {
     assertThat(files("metadata").stream().filter(p -> p.getFileName().toString().startsWith("snap-")))
         .hasSize(listsBefore - 1);
     assertThat(table.expireSnapshots().expiredSnapshotIds()).as("nothing is 5 days old").isEmpty();
+  }
+
+  @Test
+  void asOfTimeAfterRollbackAndExpiryNeverAnswersWithAStateTheTableWasNotIn() throws InterruptedException {
+    Snapshot first = append(1);
+    Thread.sleep(5);
+    Snapshot second = append(2);
+    Thread.sleep(5);
+    table.rollback(first.snapshotId());
+    long rolledBackAt = table.metadata().snapshotLog().get(2).timestampMillis();
+    Thread.sleep(5);
+    Snapshot third = append(3);
+
+    table.expireSnapshots(System.currentTimeMillis() + 1, 2); // the second snapshot goes
+    Table reloaded = shard.loadTable("t");
+    // At the second's time the table held rows 1 and 2; with its log entry gone, that state is
+    // unknown, and so is everything before it.
+    assertThat(reloaded.metadata().snapshotLog()).extracting(TableMetadata.LogEntry::snapshotId)
+        .containsExactly(first.snapshotId(), third.snapshotId());
+    for (long before : new long[] {second.timestampMillis(), first.timestampMillis(), rolledBackAt - 1}) {
+      assertThatThrownBy(() -> reloaded.newScan().asOfTime(before).rowCount())
+          .isInstanceOf(DataShardException.class)
+          .hasMessageContaining("snapshot log begins at " + Instant.ofEpochMilli(rolledBackAt));
+    }
+    assertThat(reloaded.newScan().asOfTime(rolledBackAt).rowCount()).isEqualTo(1);
+    assertThat(reloaded.newScan().asOfTime(third.timestampMillis()).rowCount()).isEqualTo(2);
   }
 
   @Test
@@ -222,6 +250,75 @@ class SnapshotLifecycleTest {
     reloaded.expireSnapshots(System.currentTimeMillis() + 1, 1);
     assertThat(shard.loadTable("t").newScan().toRecords()).hasSize(12);
     assertThat(reloaded.removeOrphanFiles(System.currentTimeMillis() + 1000, true)).filteredOn(f -> !isStaging(f)).isEmpty();
+  }
+
+  @Test
+  void badPropertyValuesAreRefusedAndLeaveTheTableExactlyUnchanged() {
+    append(1);
+    Map<String, String> refused = Map.of(
+        "commit.retry.min-wait-ms", "5000", // above the default maximum wait, 2000
+        "commit.retry.max-wait-ms", "5", // below the default minimum wait, 10
+        "commit.retry.num-retries", "abc",
+        "commit.retry.total-timeout-ms", "-1",
+        "commit.manifest.min-count-to-merge", "x",
+        "commit.manifest-merge.enabled", "yes",
+        "write.metadata.previous-versions-max", "2147483648",
+        "write.metadata.delete-after-commit.enabled", "1",
+        "format-version", "3");
+    refused.forEach((key, value) -> {
+      String before = shard.loadTable("t").metadataFile();
+      assertThatThrownBy(() -> table.setProperties(Map.of(key, value)))
+          .isInstanceOf(ValidationException.class).hasMessageContaining(key).hasMessageContaining(value)
+          .hasMessageContaining("must");
+      assertThat(shard.loadTable("t").metadataFile()).as(key).isEqualTo(before);
+    });
+    assertThat(shard.loadTable("t").properties()).isEmpty();
+    assertThatThrownBy(() -> shard.createTable("u", table.schema(), Map.of("commit.retry.num-retries", "-3")))
+        .isInstanceOf(ValidationException.class).hasMessageContaining("commit.retry.num-retries='-3'");
+    assertThat(shard.tableExists("u")).isFalse();
+
+    // Waits are checked together, against what a commit would read: the values set and the defaults.
+    table.setProperties(Map.of("commit.retry.min-wait-ms", "5000", "commit.retry.max-wait-ms", "8000"));
+    String before = shard.loadTable("t").metadataFile();
+    assertThatThrownBy(() -> table.removeProperties(java.util.Set.of("commit.retry.max-wait-ms")))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("commit.retry.min-wait-ms=5000 would exceed commit.retry.max-wait-ms=2000 (the default)");
+    assertThat(shard.loadTable("t").metadataFile()).isEqualTo(before);
+    // Other engines' keys are stored as given; format-version asks for a version, which is not stored.
+    table.setProperties(Map.of("spark.sql.anything", " any value ", "format-version", "2",
+        "commit.manifest-merge.enabled", "FALSE"));
+    assertThat(shard.loadTable("t").properties()).containsOnly(Map.entry("commit.retry.min-wait-ms", "5000"),
+        Map.entry("commit.retry.max-wait-ms", "8000"), Map.entry("spark.sql.anything", " any value "),
+        Map.entry("commit.manifest-merge.enabled", "FALSE"));
+  }
+
+  @Test
+  void badValuesAnotherEngineStoredReadAsDefaultsAndCanBeRepaired() throws IOException, InterruptedException {
+    append(1);
+    Map<String, String> bad = Map.of(
+        "commit.retry.min-wait-ms", "5000",
+        "commit.retry.num-retries", "abc",
+        "commit.manifest.min-count-to-merge", "x",
+        "commit.manifest-merge.enabled", "maybe",
+        "write.metadata.previous-versions-max", "many");
+    OtherEngine.setProperties(warehouse.resolve("t"), bad);
+    Table reloaded = shard.loadTable("t");
+    assertThat(reloaded.properties()).containsAllEntriesOf(bad);
+
+    // Every kind of commit goes on, reading the defaults for what it cannot parse.
+    Snapshot second = append(2);
+    Thread.sleep(5);
+    reloaded.rollback(second.parentId());
+    reloaded.expireSnapshots(System.currentTimeMillis() + 1, 1);
+    reloaded.setProperties(Map.of("owner", "analytics"));
+    assertThat(shard.loadTable("t").rowCount()).isEqualTo(1);
+
+    // And the bad values are repaired, by a new value or by removing them.
+    reloaded.setProperties(Map.of("commit.retry.num-retries", "7", "commit.manifest.min-count-to-merge", "3"));
+    reloaded.removeProperties(java.util.Set.of("commit.retry.min-wait-ms", "commit.manifest-merge.enabled",
+        "write.metadata.previous-versions-max"));
+    assertThat(shard.loadTable("t").properties()).containsOnly(Map.entry("commit.retry.num-retries", "7"),
+        Map.entry("commit.manifest.min-count-to-merge", "3"), Map.entry("owner", "analytics"));
   }
 
   @Test

@@ -12,7 +12,8 @@ final class SnapshotChoice {
     Long snapshotId;
 
     @Option(names = "--as-of", paramLabel = "TIME",
-        description = "Read the snapshot current at TIME (epoch ms or ISO-8601, e.g. 2024-05-01T12:00:00Z).")
+        description = "Read the snapshot current at TIME (epoch ms or ISO-8601, e.g. 2024-05-01T12:00:00Z); "
+            + "an error when TIME is before the snapshot log begins (expiry cuts it).")
     String asOf;
   }
 

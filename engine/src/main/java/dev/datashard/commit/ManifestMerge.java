@@ -6,6 +6,7 @@ import dev.datashard.metadata.ManifestEntry;
 import dev.datashard.metadata.ManifestFile;
 import dev.datashard.metadata.Manifests;
 import dev.datashard.metadata.TableMetadata;
+import dev.datashard.metadata.TableProperties;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,9 +20,6 @@ import java.util.concurrent.CompletableFuture;
  * {@code EXISTING} entries.
  */
 final class ManifestMerge {
-  static final String ENABLED = "commit.manifest-merge.enabled";
-  static final String MIN_COUNT = "commit.manifest.min-count-to-merge";
-
   /** A merged manifest ready to upload, and its line in the manifest list. */
   record Merged(ManifestFile manifest, byte[] content, List<ManifestFile> replaced) {}
 
@@ -30,10 +28,10 @@ final class ManifestMerge {
   /** The merge of {@code parentManifests} if the table asks for one now. */
   static Optional<Merged> plan(TableOperations ops, TableMetadata metadata, Schema schema, int specId,
       List<ManifestFile> parentManifests, long snapshotId, long sequenceNumber, String location) {
-    if (!Boolean.parseBoolean(metadata.property(ENABLED, "true"))) {
+    if (!TableProperties.MANIFEST_MERGE_ENABLED.read(metadata.properties())) {
       return Optional.empty();
     }
-    int minCount = Integer.parseInt(metadata.property(MIN_COUNT, "100"));
+    int minCount = TableProperties.MANIFEST_MIN_COUNT_TO_MERGE.read(metadata.properties());
     List<ManifestFile> candidates = parentManifests.stream()
         .filter(m -> m.content() == ManifestFile.Content.DATA && m.specId() == specId).toList();
     if (candidates.size() < 2 || candidates.size() + 1 < minCount) {

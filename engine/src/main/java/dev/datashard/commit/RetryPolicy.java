@@ -1,20 +1,15 @@
 package dev.datashard.commit;
 
+import dev.datashard.metadata.TableProperties;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * How often and how patiently a commit retries after losing a race: capped exponential backoff
- * with full jitter. Read from Iceberg's table property names; DataShard's defaults expect many
- * concurrent writers (more retries, shorter first wait than Iceberg's).
+ * with full jitter. Read from Iceberg's table property names ({@link TableProperties}).
  */
 public record RetryPolicy(int maxRetries, long minWaitMillis, long maxWaitMillis, long totalTimeoutMillis) {
-  public static final String NUM_RETRIES = "commit.retry.num-retries";
-  public static final String MIN_WAIT_MS = "commit.retry.min-wait-ms";
-  public static final String MAX_WAIT_MS = "commit.retry.max-wait-ms";
-  public static final String TOTAL_TIMEOUT_MS = "commit.retry.total-timeout-ms";
-
-  public static final RetryPolicy DEFAULT = new RetryPolicy(50, 10, 2_000, 600_000);
+  public static final String NUM_RETRIES = TableProperties.COMMIT_NUM_RETRIES.key();
 
   public RetryPolicy {
     if (maxRetries < 0 || minWaitMillis < 0 || maxWaitMillis < minWaitMillis || totalTimeoutMillis < 0) {
@@ -23,24 +18,16 @@ public record RetryPolicy(int maxRetries, long minWaitMillis, long maxWaitMillis
     }
   }
 
+  /**
+   * The policy a table's properties ask for, read leniently so that no stored value can fail the
+   * commit that repairs it: an invalid value reads as its default, and a minimum wait above the
+   * maximum waits the maximum (Iceberg's backoff, too, caps every wait at the maximum).
+   */
   public static RetryPolicy fromProperties(Map<String, String> properties) {
-    return new RetryPolicy(
-        intProperty(properties, NUM_RETRIES, DEFAULT.maxRetries),
-        intProperty(properties, MIN_WAIT_MS, (int) DEFAULT.minWaitMillis),
-        intProperty(properties, MAX_WAIT_MS, (int) DEFAULT.maxWaitMillis),
-        intProperty(properties, TOTAL_TIMEOUT_MS, (int) DEFAULT.totalTimeoutMillis));
-  }
-
-  private static int intProperty(Map<String, String> properties, String key, int defaultValue) {
-    String value = properties.get(key);
-    if (value == null) {
-      return defaultValue;
-    }
-    try {
-      return Integer.parseInt(value.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("table property " + key + "='" + value + "' is not a whole number", e);
-    }
+    long maxWait = TableProperties.COMMIT_MAX_WAIT_MS.read(properties);
+    return new RetryPolicy(TableProperties.COMMIT_NUM_RETRIES.read(properties),
+        Math.min(TableProperties.COMMIT_MIN_WAIT_MS.read(properties), maxWait), maxWait,
+        TableProperties.COMMIT_TOTAL_TIMEOUT_MS.read(properties));
   }
 
   /** Wait before retry {@code attempt} (1-based): random in [0, min(max, min * 2^attempt)]. */

@@ -76,6 +76,20 @@ public record TableMetadata(
     return snapshots.stream().filter(s -> s.snapshotId() == snapshotId).findFirst();
   }
 
+  /**
+   * The snapshot-log entry of the snapshot that was current at {@code timestampMillis}: the last
+   * one at or before it (as Iceberg reads the log); empty when the log begins later.
+   */
+  public Optional<LogEntry> snapshotLogEntryAsOf(long timestampMillis) {
+    LogEntry current = null;
+    for (LogEntry entry : snapshotLog) {
+      if (entry.timestampMillis() <= timestampMillis) {
+        current = entry;
+      }
+    }
+    return Optional.ofNullable(current);
+  }
+
   /** True when the default partition spec has partition fields (DataShard writes unpartitioned only). */
   public boolean isPartitioned() {
     for (JsonNode spec : partitionSpecs) {
@@ -90,10 +104,11 @@ public record TableMetadata(
     return properties.getOrDefault(key, defaultValue);
   }
 
-  /** Iceberg's property: how many earlier metadata files the metadata log keeps. */
-  public static final String MAX_PREVIOUS_VERSIONS = "write.metadata.previous-versions-max";
-  /** Iceberg's property: delete metadata files that fall out of the metadata log. */
-  public static final String DELETE_AFTER_COMMIT = "write.metadata.delete-after-commit.enabled";
+  /**
+   * Iceberg's property: delete metadata files that fall out of the metadata log. Read as
+   * {@code Boolean.parseBoolean} reads it, which is lenient: anything but true is the default, false.
+   */
+  public static final String DELETE_AFTER_COMMIT = TableProperties.METADATA_DELETE_AFTER_COMMIT.key();
 
   /** The metadata after committing {@code snapshot} on top of this one; the snapshot becomes current. */
   public TableMetadata withSnapshot(Snapshot snapshot, String previousMetadataFile) {
@@ -123,15 +138,27 @@ public record TableMetadata(
         currentSnapshotId, snapshots, snapshotLog);
   }
 
-  /** Drops snapshots (never the current one) and their snapshot-log entries. */
+  /**
+   * Drops snapshots (never the current one). The snapshot log keeps only the entries after the
+   * last one whose snapshot is gone, as Iceberg does: a log with a gap would answer a read as of
+   * a time in the gap with the snapshot before it, a state the table was not in then.
+   */
   public TableMetadata withoutSnapshots(java.util.Set<Long> expired, long nowMillis,
       String previousMetadataFile) {
     if (currentSnapshotId != null && expired.contains(currentSnapshotId)) {
       throw new IllegalArgumentException("the current snapshot cannot be expired");
     }
+    List<Snapshot> kept = snapshots.stream().filter(s -> !expired.contains(s.snapshotId())).toList();
+    java.util.Set<Long> keptIds = new java.util.HashSet<>();
+    kept.forEach(s -> keptIds.add(s.snapshotId()));
+    int firstKeptEntry = 0;
+    for (int i = 0; i < snapshotLog.size(); i++) {
+      if (!keptIds.contains(snapshotLog.get(i).snapshotId())) {
+        firstKeptEntry = i + 1;
+      }
+    }
     return successor(previousMetadataFile, nowMillis, lastSequenceNumber, properties, currentSnapshotId,
-        snapshots.stream().filter(s -> !expired.contains(s.snapshotId())).toList(),
-        snapshotLog.stream().filter(e -> !expired.contains(e.snapshotId())).toList());
+        kept, snapshotLog.subList(firstKeptEntry, snapshotLog.size()));
   }
 
   private TableMetadata successor(String previousMetadataFile, long nowMillis, long sequenceNumber,
@@ -141,7 +168,7 @@ public record TableMetadata(
     if (previousMetadataFile != null) {
       log.add(new MetadataLogEntry(lastUpdatedMillis, previousMetadataFile));
     }
-    int keep = Math.max(Integer.parseInt(newProperties.getOrDefault(MAX_PREVIOUS_VERSIONS, "100")), 0);
+    int keep = TableProperties.METADATA_PREVIOUS_VERSIONS_MAX.read(newProperties);
     List<MetadataLogEntry> trimmed = log.size() > keep ? log.subList(log.size() - keep, log.size()) : log;
     return new TableMetadata(formatVersion, tableUuid, location, sequenceNumber,
         Math.max(nowMillis, lastUpdatedMillis), lastColumnId, schemas, currentSchemaId, partitionSpecs,

@@ -2,11 +2,16 @@ package dev.datashard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.datashard.DataShard;
+import dev.datashard.OtherEngine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -130,11 +135,53 @@ class MainTest {
     Result expire = run("expire", table, "--older-than", Long.toString(System.currentTimeMillis() + 1000));
     assertThat(expire.code()).as(expire.err()).isZero();
     assertThat(expire.out()).contains("expired 2 snapshot(s)", "1 data file(s)");
+    // The expired snapshots' log entries went, and with them the history before: a time there is
+    // refused rather than answered with a snapshot that may not have been current then.
+    Result expiredTime = run("count", table, "--as-of", firstTime);
+    assertThat(expiredTime.code()).isEqualTo(1);
+    assertThat(expiredTime.err()).contains("as of " + java.time.Instant.ofEpochMilli(Long.parseLong(firstTime)),
+        "snapshot log begins at");
+    assertThat(run("count", table, "--as-of", Long.toString(System.currentTimeMillis())).out().trim()).isEqualTo("1");
     Result orphans = run("orphans", table, "--dry-run");
     assertThat(orphans.out()).contains("would delete 0 orphan file(s)");
     assertThat(run("set-property", table, "commit.retry.num-retries", "7").out()).contains("commit.retry.num-retries=7");
     assertThat(run("set-property", table, "commit.retry.num-retries", "--unset").code()).isZero();
     assertThat(run("set-property", table, "k").code()).isEqualTo(2);
+  }
+
+  @Test
+  void setPropertyRefusesBadValuesAndRepairsThoseOthersStored() throws IOException {
+    String table = createEventsTable();
+    Path metadata = Path.of(table, "metadata");
+    List<String> versionsBefore = metadataVersions(metadata);
+    String[][] refused = {{"commit.retry.min-wait-ms", "5000"}, {"commit.retry.num-retries", "abc"},
+        {"commit.manifest.min-count-to-merge", "x"}};
+    for (String[] property : refused) {
+      Result result = run("set-property", table, property[0], property[1]);
+      assertThat(result.code()).isEqualTo(1);
+      assertThat(result.err().lines()).singleElement().satisfies(line -> assertThat(line)
+          .startsWith("datashard: ").contains(property[0], property[1], "must"));
+    }
+    assertThat(metadataVersions(metadata)).isEqualTo(versionsBefore);
+
+    // Stored by another engine, the same values neither fail commits nor their own repair.
+    OtherEngine.setProperties(Path.of(table), Map.of(refused[0][0], refused[0][1], refused[1][0], refused[1][1],
+        refused[2][0], refused[2][1]));
+    Path rows = Files.writeString(dir.resolve("rows.jsonl"), "{\"user_id\": 1, \"event\": \"a\"}\n");
+    Result appended = run("append", table, rows.toString());
+    assertThat(appended.code()).as(appended.err()).isZero();
+    assertThat(run("set-property", table, "commit.retry.min-wait-ms", "--unset").code()).isZero();
+    assertThat(run("set-property", table, "commit.retry.num-retries", "--unset").code()).isZero();
+    assertThat(run("set-property", table, "commit.manifest.min-count-to-merge", "20").code()).isZero();
+    try (DataShard shard = Main.openStore()) {
+      assertThat(shard.loadTable(table).properties()).containsOnly(Map.entry("commit.manifest.min-count-to-merge", "20"));
+    }
+  }
+
+  private static List<String> metadataVersions(Path metadata) throws IOException {
+    try (Stream<Path> files = Files.list(metadata)) {
+      return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".metadata.json")).sorted().toList();
+    }
   }
 
   @Test

@@ -56,6 +56,7 @@ import org.apache.iceberg.types.Conversions;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 import org.apache.iceberg.util.BinaryUtil;
+import org.apache.iceberg.util.SnapshotUtil;
 import org.apache.iceberg.util.UnicodeUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -395,5 +396,48 @@ class IcebergReadsDataShardTest {
     assertThat(Interop.icebergRows(iceberg, null)).hasSize(15);
     Interop.assertSameRows(Interop.icebergRows(iceberg, delete.parentId()),
         Interop.datashardRows(table.newScan().useSnapshot(delete.parentId())));
+  }
+
+  /**
+   * After a rollback, DataShard's expiry leaves the snapshot log Iceberg's own expiry of the same
+   * snapshot leaves, and Iceberg's as-of-time lookup on DataShard's table agrees with DataShard's
+   * scan at every time in the history: the same snapshot, or both refuse.
+   */
+  @Test
+  void asOfTimeAfterRollbackAndExpiryAgreesWithIceberg() throws InterruptedException {
+    dev.datashard.Table table = shard.createTable("history", AllTypes.SCHEMA);
+    Snapshot first = table.appendRecords(AllTypes.rows(0, 5)).orElseThrow();
+    Thread.sleep(5);
+    Snapshot second = table.appendRecords(AllTypes.rows(5, 10)).orElseThrow();
+    Thread.sleep(5);
+    table.rollback(first.snapshotId());
+    Thread.sleep(5);
+    table.appendRecords(AllTypes.rows(10, 15)).orElseThrow();
+    List<Long> times = new ArrayList<>();
+    Interop.icebergTable(table.location()).history().forEach(entry -> {
+      times.add(entry.timestampMillis() - 1);
+      times.add(entry.timestampMillis());
+    });
+    shard.copyTable("history", shard, "expired_by_iceberg");
+
+    table.expireSnapshots(System.currentTimeMillis() + 1, 2);
+    Table expiredByIceberg = Interop.icebergTable(shard.loadTable("expired_by_iceberg").location());
+    expiredByIceberg.expireSnapshots().expireSnapshotId(second.snapshotId()).commit();
+
+    Table iceberg = Interop.icebergTable(table.location());
+    assertThat(history(iceberg)).hasSize(2).isEqualTo(history(expiredByIceberg));
+    for (long time : times) {
+      Long ours;
+      try {
+        ours = table.newScan().asOfTime(time).snapshot().orElseThrow().snapshotId();
+      } catch (dev.datashard.DataShardException refused) {
+        ours = null;
+      }
+      assertThat(ours).as("as of %d", time).isEqualTo(SnapshotUtil.nullableSnapshotIdAsOfTime(iceberg, time));
+    }
+  }
+
+  private static List<List<Long>> history(Table table) {
+    return table.history().stream().map(entry -> List.of(entry.timestampMillis(), entry.snapshotId())).toList();
   }
 }
