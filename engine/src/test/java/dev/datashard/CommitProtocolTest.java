@@ -6,6 +6,7 @@ import static dev.datashard.LocalWarehouse.ids;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.datashard.commit.TableOperations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +50,8 @@ class CommitProtocolTest {
     Table table = shard.createTable("t", IDS, KEEP_ONE_OLD_VERSION);
     appendIds(table, 1);
     appendIds(table, 2);
-    assertThat(Files.size(metadata("t").resolve("v1.metadata.json"))).as("v1 is retired, not deleted").isZero();
+    assertThat(TableOperations.isRetired(Files.readAllBytes(metadata("t").resolve("v1.metadata.json"))))
+        .as("v1 is retired, not deleted").isTrue();
 
     assertThatThrownBy(() -> shard.createTable("t", IDS)).isInstanceOf(TableExistsException.class);
     assertThat(ids(shard.loadTable("t"))).containsExactly(1L, 2L);
@@ -68,6 +70,17 @@ class CommitProtocolTest {
 
     assertThatThrownBy(() -> shard.createTable("t", IDS)).isInstanceOf(TableExistsException.class);
     assertThat(ids(shard.loadTable("t"))).containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
+  void anEmptyNewestVersionIsDamageNotRetirement() throws IOException {
+    Table table = shard.createTable("t", IDS);
+    appendIds(table, 1);
+    Files.write(metadata("t").resolve("v2.metadata.json"), new byte[0]);
+    try (DataShard other = warehouse.openAnother()) {
+      assertThatThrownBy(() -> other.loadTable("t")).isInstanceOf(DataShardException.class)
+          .hasMessageContaining("v2.metadata.json");
+    }
   }
 
   @Test

@@ -41,7 +41,7 @@ public final class OrphanFiles {
     List<String> orphans = new ArrayList<>();
     for (StoredObject object : TableFiles.list(ops)) {
       Location file = Location.of(object.location());
-      boolean retiredVersion = ops.versionNumber(file) > 0 && object.size() == 0;
+      boolean retiredVersion = ops.versionNumber(file) > 0 && TableOperations.isRetired(object);
       if (object.lastModifiedMillis() < olderThanMillis && !retiredVersion
           && !referenced.contains(canonical.of(file))) {
         orphans.add(object.location());

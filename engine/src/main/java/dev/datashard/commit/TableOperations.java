@@ -47,7 +47,11 @@ public final class TableOperations {
   private static final int MANIFEST_LISTS_CACHED = 16;
   /** Listings in a row that may find their newest version retired before giving up: retention outran us. */
   private static final int LOCATE_ATTEMPTS = 5;
-  private static final byte[] RETIRED = new byte[0];
+  /**
+   * What a retired version file holds: far shorter than any table metadata, and not JSON, so an
+   * empty or truncated version file still reads as damaged rather than retired.
+   */
+  private static final byte[] RETIRED = "datashard: retired metadata version\n".getBytes(StandardCharsets.UTF_8);
 
   /** A metadata version as read from (or published to) the store. */
   public record Version(int number, String file, TableMetadata metadata) {
@@ -239,7 +243,7 @@ public final class TableOperations {
     int highestRetired = 0;
     for (StoredObject object : storage.list(location + "/metadata/")) {
       int number = versionNumber(Location.of(object.location()));
-      if (number == 0 || object.size() > 0) {
+      if (number == 0 || !isRetired(object)) {
         return OptionalInt.empty();
       }
       highestRetired = Math.max(highestRetired, number);
@@ -268,7 +272,7 @@ public final class TableOperations {
    */
   public void drop() {
     List<StoredObject> files = TableFiles.list(this);
-    files.stream().filter(o -> versionNumber(Location.of(o.location())) > 0 && o.size() > 0)
+    files.stream().filter(o -> versionNumber(Location.of(o.location())) > 0 && !isRetired(o))
         .sorted(java.util.Comparator.comparingInt(o -> versionNumber(Location.of(o.location()))))
         .forEach(o -> retire(o.location()));
     files.stream().filter(o -> versionNumber(Location.of(o.location())) == 0).forEach(o -> storage.delete(o.location()));
@@ -336,7 +340,12 @@ public final class TableOperations {
 
   /** Whether a version file's content was removed by {@link #retire}. */
   public static boolean isRetired(byte[] content) {
-    return content.length == 0;
+    return Arrays.equals(content, RETIRED);
+  }
+
+  /** Whether a listed version file is retired, by its size: no table metadata is that short. */
+  public static boolean isRetired(StoredObject object) {
+    return object.size() == RETIRED.length;
   }
 
   /** Records a version this process learned of (never moves backwards). */
@@ -446,7 +455,7 @@ public final class TableOperations {
   private int highestListedLiveVersionOrZero() {
     int highest = 0;
     for (StoredObject object : storage.list(location + "/metadata/")) {
-      if (object.size() > 0) {
+      if (!isRetired(object)) {
         highest = Math.max(highest, versionNumber(Location.of(object.location())));
       }
     }

@@ -241,29 +241,41 @@ public final class LocalStorage implements Storage {
     return objects;
   }
 
-  /** Empty staging directories: a killed writer's, or a live one's idle longer than the grace period. */
+  /**
+   * Staging directories older than the time whose files are all as old: a killed writer's (its
+   * partial files are orphans, removed with it), or a live one's idle longer than that.
+   */
   @Override
   public List<String> removeAbandonedDirectories(String prefix, long olderThanMillis, boolean dryRun) {
     List<String> removed = new ArrayList<>();
     walk(pathOf(prefix), "clean up", prefix, new SimpleFileVisitor<>() {
       @Override
-      public FileVisitResult postVisitDirectory(Path directory, IOException failure) throws IOException {
-        if (directory.getFileName().toString().startsWith(TEMP_PREFIX) && isEmpty(directory)
-            && Files.getLastModifiedTime(directory).toMillis() < olderThanMillis) {
+      public FileVisitResult preVisitDirectory(Path directory, BasicFileAttributes attributes) throws IOException {
+        if (!directory.getFileName().toString().startsWith(TEMP_PREFIX)) {
+          return FileVisitResult.CONTINUE;
+        }
+        if (attributes.lastModifiedTime().toMillis() < olderThanMillis && allOlder(directory, olderThanMillis)) {
           if (!dryRun) {
-            Files.deleteIfExists(directory);
+            StagingDirectories.deleteTree(directory);
           }
           removed.add(locationOf(directory));
         }
-        return FileVisitResult.CONTINUE;
+        return FileVisitResult.SKIP_SUBTREE;
       }
     });
     return removed;
   }
 
-  private static boolean isEmpty(Path directory) throws IOException {
-    try (Stream<Path> entries = Files.list(directory)) {
-      return entries.findAny().isEmpty();
+  private static boolean allOlder(Path directory, long olderThanMillis) throws IOException {
+    try (Stream<Path> entries = Files.walk(directory)) {
+      for (Path entry : (Iterable<Path>) entries::iterator) {
+        if (Files.getLastModifiedTime(entry).toMillis() >= olderThanMillis) {
+          return false;
+        }
+      }
+      return true;
+    } catch (NoSuchFileException | java.io.UncheckedIOException e) {
+      return false; // changing under us: a writer is using it
     }
   }
 

@@ -85,7 +85,7 @@ final class StagingDirectories {
     });
   }
 
-  private static void deleteTree(Path directory) {
+  static void deleteTree(Path directory) {
     try (Stream<Path> paths = Files.walk(directory)) {
       paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (NoSuchFileException gone) {
