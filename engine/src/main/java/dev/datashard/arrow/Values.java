@@ -13,7 +13,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.UUID;
 
@@ -23,6 +22,14 @@ import java.util.UUID;
  */
 public final class Values {
   private static final LocalDate EPOCH_DAY = LocalDate.ofEpochDay(0);
+  // Iceberg's dates and timestamps span the years 1 to 9999, so every value has a four-digit ISO form.
+  private static final LocalDate FIRST_DAY = LocalDate.of(1, 1, 1);
+  private static final LocalDate LAST_DAY = LocalDate.of(9999, 12, 31);
+  private static final Instant FIRST_INSTANT = FIRST_DAY.atStartOfDay().toInstant(ZoneOffset.UTC);
+  private static final Instant LAST_INSTANT = LAST_DAY.atTime(LocalTime.MAX).toInstant(ZoneOffset.UTC);
+  private static final long FIRST_MICROS = micros(FIRST_INSTANT);
+  private static final long LAST_MICROS = micros(LAST_INSTANT);
+  private static final String YEARS = "years 0001 to 9999 only";
 
   private Values() {}
 
@@ -142,20 +149,24 @@ public final class Values {
   }
 
   public static int toEpochDay(Object value, Type type) {
+    LocalDate date;
     if (value instanceof LocalDate d) {
-      return (int) d.toEpochDay();
-    }
-    if (value instanceof String s) {
+      date = d;
+    } else if (value instanceof String s) {
       try {
-        return (int) LocalDate.parse(s.trim()).toEpochDay();
+        date = LocalDate.parse(s.trim());
       } catch (DateTimeParseException e) {
         throw bad(value, type);
       }
+    } else if (value instanceof Integer i) {
+      date = EPOCH_DAY.plusDays(i);
+    } else {
+      throw bad(value, type);
     }
-    if (value instanceof Integer i) {
-      return i;
+    if (date.isBefore(FIRST_DAY) || date.isAfter(LAST_DAY)) {
+      throw outOfRange(value, type, YEARS);
     }
-    throw bad(value, type);
+    return (int) date.toEpochDay();
   }
 
   public static long toTimeMicros(Object value, Type type) {
@@ -178,42 +189,50 @@ public final class Values {
   /** Microseconds since the epoch; for {@code timestamp} (no zone) of the wall-clock time in UTC. */
   public static long toTimestampMicros(Object value, Type type) {
     boolean withZone = type == Type.Primitive.TIMESTAMPTZ;
-    if (value instanceof Long l) {
-      return l;
+    if (value instanceof Long || value instanceof Integer) {
+      long micros = ((Number) value).longValue();
+      if (micros < FIRST_MICROS || micros > LAST_MICROS) {
+        throw outOfRange(value, type, YEARS + " (microseconds " + FIRST_MICROS + " to " + LAST_MICROS + ")");
+      }
+      return micros;
     }
-    if (value instanceof Integer i) {
-      return i;
-    }
-    if (value instanceof Instant instant) {
-      return micros(instant);
-    }
-    if (value instanceof OffsetDateTime o) {
-      return micros(o.toInstant());
-    }
-    if (value instanceof ZonedDateTime z) {
-      return micros(z.toInstant());
-    }
-    if (value instanceof LocalDateTime l) {
-      return micros(l.toInstant(ZoneOffset.UTC));
-    }
-    if (value instanceof java.util.Date d) {
-      return micros(d.toInstant());
-    }
-    if (value instanceof String s) {
+    Instant instant;
+    if (value instanceof Instant i) {
+      instant = i;
+    } else if (value instanceof OffsetDateTime o) {
+      instant = o.toInstant();
+    } else if (value instanceof ZonedDateTime z) {
+      instant = z.toInstant();
+    } else if (value instanceof LocalDateTime l) {
+      instant = l.toInstant(ZoneOffset.UTC);
+    } else if (value instanceof java.util.Date d) {
+      instant = d.toInstant();
+    } else if (value instanceof String s) {
       String text = s.trim().replace(' ', 'T');
       try {
-        return withZone ? micros(OffsetDateTime.parse(text).toInstant())
-            : micros(LocalDateTime.parse(text).toInstant(ZoneOffset.UTC));
+        instant = withZone ? OffsetDateTime.parse(text).toInstant()
+            : LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
       } catch (DateTimeParseException e) {
         throw new BadValue("'" + s + "' is not an ISO-8601 " + type.typeName()
             + (withZone ? " with an offset (e.g. 2024-01-31T12:00:00Z)" : " (e.g. 2024-01-31T12:00:00)"));
       }
+    } else {
+      throw bad(value, type);
     }
-    throw bad(value, type);
+    if (instant.isBefore(FIRST_INSTANT) || instant.isAfter(LAST_INSTANT)) {
+      throw outOfRange(value, type, YEARS + (withZone ? ", in UTC" : ""));
+    }
+    return micros(instant);
   }
 
+  /** Floor of the instant's microseconds; exact for the years 1 to 9999, where nanoseconds would overflow a long. */
   private static long micros(Instant instant) {
-    return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
+    return instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1_000;
+  }
+
+  static BadValue outOfRange(Object value, Type type, String range) {
+    String shown = value instanceof String s ? "'" + s + "'" : String.valueOf(value);
+    return new BadValue(shown + " is out of range for " + type.typeName() + ": " + range);
   }
 
   public static byte[] toUuidBytes(Object value, Type type) {
