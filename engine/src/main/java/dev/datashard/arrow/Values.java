@@ -30,6 +30,7 @@ public final class Values {
   private static final long FIRST_MICROS = micros(FIRST_INSTANT);
   private static final long LAST_MICROS = micros(LAST_INSTANT);
   private static final String YEARS = "years 0001 to 9999 only";
+  static final long MICROS_PER_DAY = 86_400_000_000L;
 
   private Values() {}
 
@@ -181,9 +182,17 @@ public final class Values {
       }
     }
     if (value instanceof Long l) {
+      if (!isTimeOfDay(l)) {
+        throw outOfRange(value, type, "microseconds since midnight are 0 to " + (MICROS_PER_DAY - 1));
+      }
       return l;
     }
     throw bad(value, type);
+  }
+
+  /** Whether microseconds are a time of day: any other value is stored fine but cannot be read back. */
+  static boolean isTimeOfDay(long micros) {
+    return micros >= 0 && micros < MICROS_PER_DAY;
   }
 
   /** Microseconds since the epoch; for {@code timestamp} (no zone) of the wall-clock time in UTC. */

@@ -64,4 +64,14 @@ class ValuesTest {
     // Past an int of days: without the check the cast wrapped around to some other date.
     assertThatThrownBy(() -> Values.toEpochDay(LocalDate.MAX, date)).hasMessageContaining("out of range for date");
   }
+
+  @Test
+  void timesAreMicrosecondsWithinADay() {
+    Type time = Type.Primitive.TIME;
+    assertThat(Values.toTimeMicros(86_399_999_999L, time)).isEqualTo(86_399_999_999L);
+    assertThat(Values.toTimeMicros(0L, time)).isZero();
+    assertThatThrownBy(() -> Values.toTimeMicros(86_400_000_000L, time))
+        .hasMessage("86400000000 is out of range for time: microseconds since midnight are 0 to 86399999999");
+    assertThatThrownBy(() -> Values.toTimeMicros(-1L, time)).hasMessageContaining("out of range for time");
+  }
 }
