@@ -85,30 +85,87 @@ public final class Values {
     } else {
       throw bad(value, type);
     }
-    try {
-      BigInteger integral = exact.toBigIntegerExact();
-      if (integral.compareTo(BigInteger.valueOf(min)) < 0 || integral.compareTo(BigInteger.valueOf(max)) > 0) {
-        throw new BadValue(value + " is out of range for " + type.typeName());
-      }
-      return integral.longValue();
-    } catch (ArithmeticException e) {
+    // Compared before any conversion: 1e999999999 made exact would be a billion digits long.
+    if (exact.compareTo(BigDecimal.valueOf(min)) < 0 || exact.compareTo(BigDecimal.valueOf(max)) > 0) {
+      throw new BadValue(value + " is out of range for " + type.typeName());
+    }
+    if (exact.signum() != 0 && exact.stripTrailingZeros().scale() > 0) {
       throw new BadValue(value + " is not a whole number, so it cannot be stored as " + type.typeName()
           + " without losing its fraction");
     }
+    return exact.longValue();
   }
 
   public static double toDouble(Object value, Type type) {
+    double converted;
     if (value instanceof Number n) {
-      return n.doubleValue();
-    }
-    if (value instanceof String s) {
+      converted = n.doubleValue();
+    } else if (value instanceof String s) {
       try {
-        return Double.parseDouble(s.trim());
+        converted = Double.parseDouble(s.trim());
       } catch (NumberFormatException e) {
         throw bad(value, type);
       }
+    } else {
+      throw bad(value, type);
     }
-    throw bad(value, type);
+    requireInRange(value, converted, type, Double.toString(Double.MAX_VALUE), Double.toString(Double.MIN_VALUE));
+    return converted;
+  }
+
+  public static float toFloat(Object value, Type type) {
+    float converted;
+    if (value instanceof Number n) {
+      converted = n.floatValue();
+    } else if (value instanceof String s) {
+      try {
+        converted = Float.parseFloat(s.trim());
+      } catch (NumberFormatException e) {
+        throw bad(value, type);
+      }
+    } else {
+      throw bad(value, type);
+    }
+    requireInRange(value, converted, type, Float.toString(Float.MAX_VALUE), Float.toString(Float.MIN_VALUE));
+    return converted;
+  }
+
+  /**
+   * Java's conversions turn a finite number too large for the type into infinity and a nonzero one
+   * too small into zero, silently; both are errors. Infinity, NaN and zero themselves stay valid.
+   */
+  private static void requireInRange(Object value, double converted, Type type, String largest,
+      String smallest) {
+    if (Double.isInfinite(converted) && !isInfinity(value)) {
+      throw outOfRange(value, type, "finite values are at most " + largest + " in magnitude");
+    }
+    if (converted == 0 && !isZero(value)) {
+      throw outOfRange(value, type, "nonzero values are at least " + smallest + " in magnitude");
+    }
+  }
+
+  private static boolean isInfinity(Object value) {
+    if (value instanceof String s) {
+      return s.trim().matches("[+-]?Infinity");
+    }
+    return value instanceof Double d && d.isInfinite() || value instanceof Float f && f.isInfinite();
+  }
+
+  private static boolean isZero(Object value) {
+    if (value instanceof BigDecimal d) {
+      return d.signum() == 0;
+    }
+    if (value instanceof BigInteger b) {
+      return b.signum() == 0;
+    }
+    if (value instanceof String s) {
+      try {
+        return new BigDecimal(s.trim()).signum() == 0;
+      } catch (NumberFormatException notDecimal) {
+        return true; // Java's other float syntaxes (hex, a d or f suffix) are taken as parsed
+      }
+    }
+    return ((Number) value).doubleValue() == 0;
   }
 
   public static BigDecimal toDecimal(Object value, Type.Decimal type) {
@@ -120,6 +177,10 @@ public final class Values {
     } else if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
       decimal = BigDecimal.valueOf(((Number) value).longValue());
     } else if (value instanceof Double || value instanceof Float) {
+      double d = ((Number) value).doubleValue();
+      if (Double.isNaN(d) || Double.isInfinite(d)) {
+        throw bad(value, type);
+      }
       decimal = new BigDecimal(value.toString());
     } else if (value instanceof String s) {
       try {
@@ -130,16 +191,18 @@ public final class Values {
     } else {
       throw bad(value, type);
     }
-    BigDecimal scaled;
-    try {
-      scaled = decimal.setScale(type.scale(), RoundingMode.UNNECESSARY);
-    } catch (ArithmeticException e) {
+    if (decimal.signum() == 0) {
+      return BigDecimal.ZERO.setScale(type.scale());
+    }
+    // Digits counted before rescaling: rescaling 1e999999999 would build a billion-digit number.
+    BigDecimal significant = decimal.stripTrailingZeros();
+    if (significant.scale() > type.scale()) {
       throw new BadValue(value + " has more than " + type.scale() + " decimal places for " + type.typeName());
     }
-    if (scaled.precision() > type.precision()) {
+    if (significant.precision() - significant.scale() > type.precision() - type.scale()) {
       throw new BadValue(value + " has more than " + type.precision() + " digits for " + type.typeName());
     }
-    return scaled;
+    return decimal.setScale(type.scale(), RoundingMode.UNNECESSARY);
   }
 
   public static String toStringValue(Object value, Type type) {
@@ -234,7 +297,7 @@ public final class Values {
     return micros(instant);
   }
 
-  /** Floor of the instant's microseconds; exact for the years 1 to 9999, where nanoseconds would overflow a long. */
+  /** The instant's microseconds (floor), exact where nanoseconds would overflow a long: before 1677, after 2262. */
   private static long micros(Instant instant) {
     return instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1_000;
   }
