@@ -244,11 +244,12 @@ public final class Values {
         throw bad(value, type);
       }
     }
-    if (value instanceof Long l) {
-      if (!isTimeOfDay(l)) {
+    if (value instanceof Long || value instanceof Integer) {
+      long micros = ((Number) value).longValue();
+      if (!isTimeOfDay(micros)) {
         throw outOfRange(value, type, "microseconds since midnight are 0 to " + (MICROS_PER_DAY - 1));
       }
-      return l;
+      return micros;
     }
     throw bad(value, type);
   }

@@ -72,10 +72,10 @@ class ValuesTest {
   void timesAreMicrosecondsWithinADay() {
     Type time = Type.Primitive.TIME;
     assertThat(Values.toTimeMicros(86_399_999_999L, time)).isEqualTo(86_399_999_999L);
-    assertThat(Values.toTimeMicros(0L, time)).isZero();
+    assertThat(Values.toTimeMicros(0, time)).isZero();
     assertThatThrownBy(() -> Values.toTimeMicros(86_400_000_000L, time))
         .hasMessage("86400000000 is out of range for time: microseconds since midnight are 0 to 86399999999");
-    assertThatThrownBy(() -> Values.toTimeMicros(-1L, time)).hasMessageContaining("out of range for time");
+    assertThatThrownBy(() -> Values.toTimeMicros(-1, time)).hasMessageContaining("out of range for time");
   }
 
   @Test
