@@ -6,7 +6,6 @@ import dev.datashard.io.parquet.ParquetFiles;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -66,7 +65,7 @@ final class InputFiles {
   }
 
   private static Reader utf8(Path file) throws IOException {
-    return Files.newBufferedReader(file, StandardCharsets.UTF_8);
+    return new StrictUtf8Reader(Files.newInputStream(file));
   }
 
   private void appendRecords(Transaction tx, LineRecords records) throws IOException {

@@ -9,6 +9,7 @@ import dev.datashard.Table;
 import dev.datashard.Transaction;
 import dev.datashard.ValidationException;
 import dev.datashard.io.StorageConfig;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -119,6 +120,34 @@ class InputFilesTest {
     }
     text.append("\n{\"id\":1.5}\n");
     assertThat(rejected("long.jsonl", text.toString())).startsWith("line 65539, field 'id': 1.5 is not a whole number");
+  }
+
+  @Test
+  void bytesThatAreNotUtf8AreAnErrorNamingTheLine() throws IOException {
+    assertThat(rejected("latin1.jsonl", bytes("{\"id\":1}\n\n{\"id\":2,\"s\":\"", 0xff, "\"}\n")))
+        .isEqualTo("line 3 is not valid UTF-8 (byte 0xff)");
+    assertThat(rejected("cut.csv", bytes("id,s\n1,a\n2,", 0xc3, "\n3,b\n")))
+        .isEqualTo("line 3 is not valid UTF-8 (byte 0xc3)");
+
+    // A byte-order mark is not part of the first column's name; multi-byte characters may cross
+    // the reader's buffers.
+    String longText = "é✓".repeat(30_000);
+    append("bom.csv", bytes(0xef, 0xbb, 0xbf, "id,s\n7,bom\n"));
+    append("long.jsonl", "{\"id\":8,\"s\":\"" + longText + "\"}\n");
+    assertThat(rows()).extracting(row -> row.get("s")).containsExactly("bom", longText);
+  }
+
+  /** Text as UTF-8 with raw bytes (the integers) among it. */
+  private static byte[] bytes(Object... textAndBytes) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (Object part : textAndBytes) {
+      if (part instanceof String text) {
+        out.writeBytes(text.getBytes(StandardCharsets.UTF_8));
+      } else {
+        out.write((Integer) part);
+      }
+    }
+    return out.toByteArray();
   }
 
   @Test
