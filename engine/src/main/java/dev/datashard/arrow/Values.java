@@ -303,7 +303,7 @@ public final class Values {
     return instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1_000;
   }
 
-  static BadValue outOfRange(Object value, Type type, String range) {
+  private static BadValue outOfRange(Object value, Type type, String range) {
     String shown = value instanceof String s ? "'" + s + "'" : String.valueOf(value);
     return new BadValue(shown + " is out of range for " + type.typeName() + ": " + range);
   }
