@@ -3,6 +3,7 @@ package dev.datashard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.datashard.arrow.RecordBatches;
 import dev.datashard.io.StorageConfig;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -22,8 +23,10 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.TimeMicroVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.complex.ListVector;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -249,6 +252,43 @@ class TableTest {
     assertThat(reloaded.currentSnapshot()).contains(before);
     assertThat(reloaded.snapshots()).hasSize(1);
     assertThat(reloaded.newScan().toRecords()).hasSize(1);
+  }
+
+  @Test
+  void timesOutsideADayAreRejectedFromRecordsAndArrowBatches() {
+    Schema schema = Schema.fromJson("""
+        {"schema_id": 0, "fields": [
+          {"id": 1, "name": "id", "type": "long", "required": true},
+          {"id": 2, "name": "t", "type": "time", "required": false},
+          {"id": 3, "name": "lt", "required": false, "type":
+            {"type": "list", "element-id": 4, "element": "time", "element-required": false}}]}""");
+    Table table = shard.createTable("times", schema);
+    Map<String, Object> tooLate = new HashMap<>(Map.of("id", 1L, "t", 86_400_000_000L));
+    assertThatThrownBy(() -> table.appendRecords(List.of(tooLate))).isInstanceOf(ValidationException.class)
+        .hasMessageContaining("record 0, field 't': 86400000000 is out of range for time");
+    Map<String, Object> negative = new HashMap<>(Map.of("id", 1L, "lt", List.of(-1L)));
+    assertThatThrownBy(() -> table.appendRecords(List.of(negative))).isInstanceOf(ValidationException.class)
+        .hasMessageContaining("field 'lt[0]': -1 is out of range for time");
+
+    List<Map<String, Object>> valid = List.of(
+        Map.of("id", 1L, "t", 86_399_999_999L, "lt", List.of(LocalTime.NOON)),
+        Map.of("id", 2L, "lt", List.of(LocalTime.MIDNIGHT, LocalTime.NOON)));
+    try (VectorSchemaRoot batch = RecordBatches.fromRecords(allocator, schema, valid)) {
+      ((TimeMicroVector) batch.getVector("t")).set(0, 86_400_000_000L);
+      assertThatThrownBy(() -> table.append(batch)).isInstanceOf(ValidationException.class)
+          .hasMessageContaining("column 't' holds the time 86400000000 in batch 1 (row 0)");
+    }
+    try (VectorSchemaRoot batch = RecordBatches.fromRecords(allocator, schema, valid)) {
+      ListVector list = (ListVector) batch.getVector("lt");
+      ((TimeMicroVector) list.getDataVector()).set(2, -5L);
+      assertThatThrownBy(() -> table.append(batch)).isInstanceOf(ValidationException.class)
+          .hasMessageContaining("column 'lt' holds the time -5 in batch 1 (row 1)");
+    }
+    assertThat(table.refresh().snapshots()).isEmpty();
+
+    table.appendRecords(valid);
+    assertThat(table.newScan().toRecords()).extracting(r -> r.get("t"))
+        .containsExactlyInAnyOrder(LocalTime.of(23, 59, 59, 999_999_000), null);
   }
 
   @Test

@@ -16,8 +16,8 @@ import org.apache.arrow.vector.ipc.ArrowReader;
 /**
  * Presents a caller's Arrow batches to the Parquet writer as the table's columns: matched by name,
  * in table order, with field ids in the schema, absent optional columns as nulls. The caller's
- * buffers are passed through, never copied. Each batch is validated (types, required values)
- * and measured for column statistics on its way through.
+ * buffers are passed through, never copied. Each batch is validated (types, required values,
+ * times of day) and measured for column statistics on its way through.
  */
 public final class AppendReader extends ArrowReader {
   private final Schema tableSchema;
@@ -83,6 +83,7 @@ public final class AppendReader extends ArrowReader {
         } else {
           vector = batch.getVector(sourceIndex[c]);
           checkRequired(field, vector, rows);
+          TimeOfDayCheck.check(field, vector, rows, batchNumber);
         }
         vectors.add(vector);
       }

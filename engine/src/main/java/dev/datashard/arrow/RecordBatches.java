@@ -144,7 +144,7 @@ public final class RecordBatches {
             (int) Values.toLong(value, type, Integer.MIN_VALUE, Integer.MAX_VALUE));
         case LONG -> ((BigIntVector) vector).setSafe(index,
             Values.toLong(value, type, Long.MIN_VALUE, Long.MAX_VALUE));
-        case FLOAT -> ((Float4Vector) vector).setSafe(index, (float) Values.toDouble(value, type));
+        case FLOAT -> ((Float4Vector) vector).setSafe(index, Values.toFloat(value, type));
         case DOUBLE -> ((Float8Vector) vector).setSafe(index, Values.toDouble(value, type));
         case DATE -> ((DateDayVector) vector).setSafe(index, Values.toEpochDay(value, type));
         case TIME -> ((TimeMicroVector) vector).setSafe(index, Values.toTimeMicros(value, type));

@@ -13,7 +13,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.UUID;
 
@@ -23,6 +22,15 @@ import java.util.UUID;
  */
 public final class Values {
   private static final LocalDate EPOCH_DAY = LocalDate.ofEpochDay(0);
+  // Iceberg's dates and timestamps span the years 1 to 9999, so every value has a four-digit ISO form.
+  private static final LocalDate FIRST_DAY = LocalDate.of(1, 1, 1);
+  private static final LocalDate LAST_DAY = LocalDate.of(9999, 12, 31);
+  private static final Instant FIRST_INSTANT = FIRST_DAY.atStartOfDay().toInstant(ZoneOffset.UTC);
+  private static final Instant LAST_INSTANT = LAST_DAY.atTime(LocalTime.MAX).toInstant(ZoneOffset.UTC);
+  private static final long FIRST_MICROS = micros(FIRST_INSTANT);
+  private static final long LAST_MICROS = micros(LAST_INSTANT);
+  private static final String YEARS = "years 0001 to 9999 only";
+  static final long MICROS_PER_DAY = 86_400_000_000L;
 
   private Values() {}
 
@@ -77,30 +85,87 @@ public final class Values {
     } else {
       throw bad(value, type);
     }
-    try {
-      BigInteger integral = exact.toBigIntegerExact();
-      if (integral.compareTo(BigInteger.valueOf(min)) < 0 || integral.compareTo(BigInteger.valueOf(max)) > 0) {
-        throw new BadValue(value + " is out of range for " + type.typeName());
-      }
-      return integral.longValue();
-    } catch (ArithmeticException e) {
+    // Compared before any conversion: 1e999999999 made exact would be a billion digits long.
+    if (exact.compareTo(BigDecimal.valueOf(min)) < 0 || exact.compareTo(BigDecimal.valueOf(max)) > 0) {
+      throw new BadValue(value + " is out of range for " + type.typeName());
+    }
+    if (exact.signum() != 0 && exact.stripTrailingZeros().scale() > 0) {
       throw new BadValue(value + " is not a whole number, so it cannot be stored as " + type.typeName()
           + " without losing its fraction");
     }
+    return exact.longValue();
   }
 
   public static double toDouble(Object value, Type type) {
+    double converted;
     if (value instanceof Number n) {
-      return n.doubleValue();
-    }
-    if (value instanceof String s) {
+      converted = n.doubleValue();
+    } else if (value instanceof String s) {
       try {
-        return Double.parseDouble(s.trim());
+        converted = Double.parseDouble(s.trim());
       } catch (NumberFormatException e) {
         throw bad(value, type);
       }
+    } else {
+      throw bad(value, type);
     }
-    throw bad(value, type);
+    requireInRange(value, converted, type, Double.toString(Double.MAX_VALUE), Double.toString(Double.MIN_VALUE));
+    return converted;
+  }
+
+  public static float toFloat(Object value, Type type) {
+    float converted;
+    if (value instanceof Number n) {
+      converted = n.floatValue();
+    } else if (value instanceof String s) {
+      try {
+        converted = Float.parseFloat(s.trim());
+      } catch (NumberFormatException e) {
+        throw bad(value, type);
+      }
+    } else {
+      throw bad(value, type);
+    }
+    requireInRange(value, converted, type, Float.toString(Float.MAX_VALUE), Float.toString(Float.MIN_VALUE));
+    return converted;
+  }
+
+  /**
+   * Java's conversions turn a finite number too large for the type into infinity and a nonzero one
+   * too small into zero, silently; both are errors. Infinity, NaN and zero themselves stay valid.
+   */
+  private static void requireInRange(Object value, double converted, Type type, String largest,
+      String smallest) {
+    if (Double.isInfinite(converted) && !isInfinity(value)) {
+      throw outOfRange(value, type, "finite values are at most " + largest + " in magnitude");
+    }
+    if (converted == 0 && !isZero(value)) {
+      throw outOfRange(value, type, "nonzero values are at least " + smallest + " in magnitude");
+    }
+  }
+
+  private static boolean isInfinity(Object value) {
+    if (value instanceof String s) {
+      return s.trim().matches("[+-]?Infinity");
+    }
+    return value instanceof Double d && d.isInfinite() || value instanceof Float f && f.isInfinite();
+  }
+
+  private static boolean isZero(Object value) {
+    if (value instanceof BigDecimal d) {
+      return d.signum() == 0;
+    }
+    if (value instanceof BigInteger b) {
+      return b.signum() == 0;
+    }
+    if (value instanceof String s) {
+      try {
+        return new BigDecimal(s.trim()).signum() == 0;
+      } catch (NumberFormatException notDecimal) {
+        return true; // Java's other float syntaxes (hex, a d or f suffix) are taken as parsed
+      }
+    }
+    return ((Number) value).doubleValue() == 0;
   }
 
   public static BigDecimal toDecimal(Object value, Type.Decimal type) {
@@ -112,6 +177,10 @@ public final class Values {
     } else if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
       decimal = BigDecimal.valueOf(((Number) value).longValue());
     } else if (value instanceof Double || value instanceof Float) {
+      double d = ((Number) value).doubleValue();
+      if (Double.isNaN(d) || Double.isInfinite(d)) {
+        throw bad(value, type);
+      }
       decimal = new BigDecimal(value.toString());
     } else if (value instanceof String s) {
       try {
@@ -122,16 +191,18 @@ public final class Values {
     } else {
       throw bad(value, type);
     }
-    BigDecimal scaled;
-    try {
-      scaled = decimal.setScale(type.scale(), RoundingMode.UNNECESSARY);
-    } catch (ArithmeticException e) {
+    if (decimal.signum() == 0) {
+      return BigDecimal.ZERO.setScale(type.scale());
+    }
+    // Digits counted before rescaling: rescaling 1e999999999 would build a billion-digit number.
+    BigDecimal significant = decimal.stripTrailingZeros();
+    if (significant.scale() > type.scale()) {
       throw new BadValue(value + " has more than " + type.scale() + " decimal places for " + type.typeName());
     }
-    if (scaled.precision() > type.precision()) {
+    if (significant.precision() - significant.scale() > type.precision() - type.scale()) {
       throw new BadValue(value + " has more than " + type.precision() + " digits for " + type.typeName());
     }
-    return scaled;
+    return decimal.setScale(type.scale(), RoundingMode.UNNECESSARY);
   }
 
   public static String toStringValue(Object value, Type type) {
@@ -142,20 +213,24 @@ public final class Values {
   }
 
   public static int toEpochDay(Object value, Type type) {
+    LocalDate date;
     if (value instanceof LocalDate d) {
-      return (int) d.toEpochDay();
-    }
-    if (value instanceof String s) {
+      date = d;
+    } else if (value instanceof String s) {
       try {
-        return (int) LocalDate.parse(s.trim()).toEpochDay();
+        date = LocalDate.parse(s.trim());
       } catch (DateTimeParseException e) {
         throw bad(value, type);
       }
+    } else if (value instanceof Integer i) {
+      date = EPOCH_DAY.plusDays(i);
+    } else {
+      throw bad(value, type);
     }
-    if (value instanceof Integer i) {
-      return i;
+    if (date.isBefore(FIRST_DAY) || date.isAfter(LAST_DAY)) {
+      throw outOfRange(value, type, YEARS);
     }
-    throw bad(value, type);
+    return (int) date.toEpochDay();
   }
 
   public static long toTimeMicros(Object value, Type type) {
@@ -169,51 +244,68 @@ public final class Values {
         throw bad(value, type);
       }
     }
-    if (value instanceof Long l) {
-      return l;
+    if (value instanceof Long || value instanceof Integer) {
+      long micros = ((Number) value).longValue();
+      if (!isTimeOfDay(micros)) {
+        throw outOfRange(value, type, "microseconds since midnight are 0 to " + (MICROS_PER_DAY - 1));
+      }
+      return micros;
     }
     throw bad(value, type);
+  }
+
+  /** Whether microseconds are a time of day: any other value is stored fine but cannot be read back. */
+  static boolean isTimeOfDay(long micros) {
+    return micros >= 0 && micros < MICROS_PER_DAY;
   }
 
   /** Microseconds since the epoch; for {@code timestamp} (no zone) of the wall-clock time in UTC. */
   public static long toTimestampMicros(Object value, Type type) {
     boolean withZone = type == Type.Primitive.TIMESTAMPTZ;
-    if (value instanceof Long l) {
-      return l;
+    if (value instanceof Long || value instanceof Integer) {
+      long micros = ((Number) value).longValue();
+      if (micros < FIRST_MICROS || micros > LAST_MICROS) {
+        throw outOfRange(value, type, YEARS + " (microseconds " + FIRST_MICROS + " to " + LAST_MICROS + ")");
+      }
+      return micros;
     }
-    if (value instanceof Integer i) {
-      return i;
-    }
-    if (value instanceof Instant instant) {
-      return micros(instant);
-    }
-    if (value instanceof OffsetDateTime o) {
-      return micros(o.toInstant());
-    }
-    if (value instanceof ZonedDateTime z) {
-      return micros(z.toInstant());
-    }
-    if (value instanceof LocalDateTime l) {
-      return micros(l.toInstant(ZoneOffset.UTC));
-    }
-    if (value instanceof java.util.Date d) {
-      return micros(d.toInstant());
-    }
-    if (value instanceof String s) {
+    Instant instant;
+    if (value instanceof Instant i) {
+      instant = i;
+    } else if (value instanceof OffsetDateTime o) {
+      instant = o.toInstant();
+    } else if (value instanceof ZonedDateTime z) {
+      instant = z.toInstant();
+    } else if (value instanceof LocalDateTime l) {
+      instant = l.toInstant(ZoneOffset.UTC);
+    } else if (value instanceof java.util.Date d) {
+      instant = d.toInstant();
+    } else if (value instanceof String s) {
       String text = s.trim().replace(' ', 'T');
       try {
-        return withZone ? micros(OffsetDateTime.parse(text).toInstant())
-            : micros(LocalDateTime.parse(text).toInstant(ZoneOffset.UTC));
+        instant = withZone ? OffsetDateTime.parse(text).toInstant()
+            : LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
       } catch (DateTimeParseException e) {
         throw new BadValue("'" + s + "' is not an ISO-8601 " + type.typeName()
             + (withZone ? " with an offset (e.g. 2024-01-31T12:00:00Z)" : " (e.g. 2024-01-31T12:00:00)"));
       }
+    } else {
+      throw bad(value, type);
     }
-    throw bad(value, type);
+    if (instant.isBefore(FIRST_INSTANT) || instant.isAfter(LAST_INSTANT)) {
+      throw outOfRange(value, type, YEARS + (withZone ? ", in UTC" : ""));
+    }
+    return micros(instant);
   }
 
+  /** The instant's microseconds (floor), exact where nanoseconds would overflow a long: before 1677, after 2262. */
   private static long micros(Instant instant) {
-    return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
+    return instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1_000;
+  }
+
+  private static BadValue outOfRange(Object value, Type type, String range) {
+    String shown = value instanceof String s ? "'" + s + "'" : String.valueOf(value);
+    return new BadValue(shown + " is out of range for " + type.typeName() + ": " + range);
   }
 
   public static byte[] toUuidBytes(Object value, Type type) {

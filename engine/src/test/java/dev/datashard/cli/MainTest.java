@@ -28,12 +28,17 @@ class MainTest {
   }
 
   private String createEventsTable() throws IOException {
-    Path schema = Files.writeString(dir.resolve("schema.json"), """
+    return createTable("events", """
         {"schema_id":1,"fields":[{"id":1,"name":"user_id","type":"long","required":true},
         {"id":2,"name":"event","type":"string","required":true},
         {"id":3,"name":"day","type":"date","required":false},
         {"id":4,"name":"amount","type":"decimal(9,2)","required":false}]}""");
-    String table = dir.resolve("events").toString();
+  }
+
+  /** Creates the table {@code name} in {@code dir}; its schema file is {@code dir/schema.json}. */
+  private String createTable(String name, String schemaJson) throws IOException {
+    Path schema = Files.writeString(dir.resolve("schema.json"), schemaJson);
+    String table = dir.resolve(name).toString();
     Result created = run("create", table, "--schema", schema.toString());
     assertThat(created.code()).as(created.err()).isZero();
     return table;
@@ -94,6 +99,34 @@ class MainTest {
     Result exists = run("create", table, "--schema", dir.resolve("schema.json").toString());
     assertThat(exists.code()).isEqualTo(1);
     assertThat(exists.err()).contains("already exists");
+  }
+
+  @Test
+  void timestampsOfTheYears1To9999RoundTripThroughAppendAndScan() throws IOException {
+    String table = createTable("times", """
+        {"schema_id":1,"fields":[{"id":1,"name":"id","type":"long","required":true},
+        {"id":2,"name":"ts","type":"timestamp","required":false},
+        {"id":3,"name":"tstz","type":"timestamptz","required":false},
+        {"id":4,"name":"day","type":"date","required":false}]}""");
+    String first = "{\"id\":1,\"ts\":\"0001-01-01T00:00:00.000000\","
+        + "\"tstz\":\"0001-01-01T00:00:00.000000+00:00\",\"day\":\"0001-01-01\"}";
+    String last = "{\"id\":2,\"ts\":\"9999-12-31T23:59:59.999999\","
+        + "\"tstz\":\"9999-12-31T23:59:59.999999+00:00\",\"day\":\"9999-12-31\"}";
+    Path jsonl = Files.writeString(dir.resolve("times.jsonl"), first + "\n" + last + "\n");
+    Path csv = Files.writeString(dir.resolve("times.csv"),
+        "id,ts,tstz\n3,0001-01-01T00:00:00,9999-12-31T23:59:59.999999Z\n");
+    Result appended = run("append", table, jsonl.toString(), csv.toString());
+    assertThat(appended.code()).as(appended.err()).isZero();
+
+    Result scan = run("scan", table, "--format", "jsonl");
+    assertThat(scan.code()).as(scan.err()).isZero();
+    assertThat(scan.out().lines()).containsExactlyInAnyOrder(first, last, "{\"id\":3,"
+        + "\"ts\":\"0001-01-01T00:00:00.000000\",\"tstz\":\"9999-12-31T23:59:59.999999+00:00\",\"day\":null}");
+    // What scan prints appends again unchanged.
+    Path printed = Files.writeString(dir.resolve("printed.jsonl"), scan.out());
+    assertThat(run("append", table, printed.toString()).code()).isZero();
+    assertThat(run("scan", table, "--where", "ts < '0002-01-01T00:00:00'", "--columns", "id").out().lines())
+        .containsExactlyInAnyOrder("{\"id\":1}", "{\"id\":3}", "{\"id\":1}", "{\"id\":3}");
   }
 
   @Test

@@ -121,6 +121,23 @@ class IcebergReadsDataShardTest {
   }
 
   @Test
+  void icebergReadsTimestampsOfTheYears1And9999() {
+    LocalDateTime first = LocalDateTime.of(1, 1, 1, 0, 0);
+    LocalDateTime last = LocalDateTime.of(9999, 12, 31, 23, 59, 59, 999_999_000);
+    dev.datashard.Table table = shard.createTable("extremes", AllTypes.SCHEMA);
+    table.appendRecords(List.of(
+        Map.of("id", 1L, "ts", first, "tstz", first.atOffset(ZoneOffset.UTC), "date", first.toLocalDate()),
+        Map.of("id", 2L, "ts", last, "tstz", last.atOffset(ZoneOffset.UTC), "date", last.toLocalDate())));
+
+    List<Map<String, Object>> rows = Interop.icebergRows(Interop.icebergTable(table.location()), null);
+    assertThat(rows).extracting(r -> r.get("ts")).containsExactly(first, last);
+    assertThat(rows).extracting(r -> r.get("tstz"))
+        .containsExactly(first.atOffset(ZoneOffset.UTC), last.atOffset(ZoneOffset.UTC));
+    assertThat(rows).extracting(r -> r.get("date")).containsExactly(first.toLocalDate(), last.toLocalDate());
+    Interop.assertSameRows(Interop.datashardRows(table.newScan()), rows);
+  }
+
+  @Test
   void snapshotsSummariesAndCountsAgree() {
     Written written = writeAllTypes();
     Table iceberg = Interop.icebergTable(written.table().location());
