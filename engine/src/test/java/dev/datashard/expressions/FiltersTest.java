@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.datashard.DataShard;
 import dev.datashard.Expression;
-import dev.datashard.Scan;
 import dev.datashard.Schema;
 import dev.datashard.Table;
 import dev.datashard.io.StorageConfig;
