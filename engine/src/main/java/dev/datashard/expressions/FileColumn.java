@@ -24,21 +24,24 @@ record FileColumn(boolean mayHoldNull, boolean mayHoldNaN, boolean mayHoldOther,
     long nonNull = values == null || nulls == null ? Long.MAX_VALUE : values - nulls;
     boolean mayHoldNaN = floating && nonNull > 0 && (nans == null || nans > 0);
     boolean mayHoldOther = nonNull - (floating && nans != null ? nans : 0) > 0;
-    Object lower = trusted(ColumnValues.bound(type, file.lowerBounds().get(id)));
-    Object upper = trusted(ColumnValues.bound(type, file.upperBounds().get(id)));
-    if (lower != null && upper != null && ValueOrder.compare(lower, upper) > 0) {
-      // Bounds out of order were taken in another order (Iceberg Java merges the unsigned uuid
-      // bounds of Parquet row groups in signed order): they bound nothing.
-      lower = null;
-      upper = null;
-    }
+    Object lower = trusted(type, ColumnValues.bound(type, file.lowerBounds().get(id)), false);
+    Object upper = trusted(type, ColumnValues.bound(type, file.upperBounds().get(id)), true);
     return new FileColumn(nulls == null || nulls > 0, mayHoldNaN, mayHoldOther,
         new Interval(lower, true, upper, true), type);
   }
 
-  /** ORC writers reported NaN bounds for files starting with NaN; such a bound bounds nothing. */
-  private static Object trusted(Object bound) {
-    return bound instanceof Float f && f.isNaN() || bound instanceof Double d && d.isNaN() ? null : bound;
+  /** The bound, or null where it may not bound the values. */
+  private static Object trusted(Type type, Object bound, boolean upper) {
+    if (bound instanceof Float f && f.isNaN() || bound instanceof Double d && d.isNaN()) {
+      return null; // ORC writers reported NaN bounds for files whose first value was NaN
+    }
+    if (type == Type.Primitive.UUID && bound != null && (((byte[]) bound)[0] < 0) != upper) {
+      // Iceberg Java merges the (unsigned) uuid bounds of a file's Parquet row groups in signed
+      // order. Its lower bound is the true minimum only if its first bit is 0 (no row group's
+      // minimum had it set), its upper bound the true maximum only if its first bit is 1.
+      return null;
+    }
+    return bound;
   }
 
   boolean mayHoldNonNull() {

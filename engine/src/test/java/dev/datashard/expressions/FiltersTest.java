@@ -112,10 +112,13 @@ class FiltersTest {
     assertThat(mightMatch("u = '80000000-0000-0000-0000-000000000000'", both)).isTrue();
     assertThat(mightMatch("u > '00000000-0000-0000-0000-000000000001'", both)).isTrue();
     assertThat(mightMatch("u < '00000000-0000-0000-0000-000000000001'", both)).isFalse();
-    DataFile lowHalf = file(3, 2, 0, null, bytes(LOW), bytes(UUID.fromString("7fffffff-0000-0000-0000-000000000000")));
-    assertThat(mightMatch("u >= '80000000-0000-0000-0000-000000000000'", lowHalf)).isFalse();
+    assertThat(mightMatch("u > 'ffffffff-ffff-ffff-ffff-ffffffffffff'", both)).isFalse();
+    DataFile middle = file(3, 2, 0, null, bytes(UUID.fromString("10000000-0000-0000-0000-000000000000")),
+        bytes(UUID.fromString("f0000000-0000-0000-0000-000000000000")));
     assertThat(mightMatch("u in ('ffffffff-ffff-ffff-ffff-ffffffffffff', '00000000-0000-0000-0000-000000000002')",
-        lowHalf)).isTrue();
+        middle)).isFalse();
+    assertThat(mightMatch("u in ('ffffffff-ffff-ffff-ffff-ffffffffffff', '80000000-0000-0000-0000-000000000002')",
+        middle)).isTrue();
   }
 
   @Test
@@ -192,14 +195,23 @@ class FiltersTest {
   }
 
   @Test
-  void boundsOutOfOrderOrNaNDoNotPrune() {
-    // ORC writers have reported NaN bounds; a bound pair out of order was written in another order.
+  void nanBoundsDoNotPrune() {
+    // ORC writers have reported NaN bounds for files whose first value was NaN.
     DataFile nanBounds = file(2, 3, 0, null, doubleBytes(Double.NaN), doubleBytes(Double.NaN));
     assertThat(mightMatch("d = 1.0", nanBounds)).isTrue();
     assertThat(mightMatch("d < 1.0", nanBounds)).isTrue();
-    DataFile reversed = file(3, 2, 0, null, bytes(UUID.fromString("80000000-0000-0000-0000-000000000000")),
-        bytes(UUID.fromString("7fffffff-0000-0000-0000-000000000000")));
-    assertThat(mightMatch("u = '00000000-0000-0000-0000-000000000005'", reversed)).isTrue();
+  }
+
+  @Test
+  void uuidBoundsThatASignedMergeOfRowGroupsMayHaveGotWrongDoNotPrune() {
+    // Row groups [0000.., a000..] and [9000.., f000..] merged in signed order: [9000.., f000..].
+    DataFile merged = file(3, 2, 0, null, bytes(UUID.fromString("90000000-0000-0000-0000-000000000000")),
+        bytes(UUID.fromString("f0000000-0000-0000-0000-000000000000")));
+    assertThat(mightMatch("u = '00000000-0000-0000-0000-000000000005'", merged)).isTrue();
+    assertThat(mightMatch("u > 'f0000000-0000-0000-0000-000000000000'", merged)).isFalse();
+    DataFile lowHalf = file(3, 2, 0, null, bytes(LOW), bytes(UUID.fromString("7fffffff-0000-0000-0000-000000000000")));
+    assertThat(mightMatch("u >= '80000000-0000-0000-0000-000000000000'", lowHalf)).isTrue();
+    assertThat(mightMatch("u < '00000000-0000-0000-0000-000000000001'", lowHalf)).isFalse();
   }
 
   @Test
