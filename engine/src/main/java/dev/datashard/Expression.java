@@ -9,7 +9,10 @@ import java.util.List;
  * A row filter: comparisons, {@code in}, {@code not in}, {@code between}, {@code is null},
  * {@code is not null} and {@code starts with}, combined with AND, OR and NOT. Scans use it twice:
  * to skip data files whose column bounds and null counts rule out any match, and to keep exactly
- * the matching rows of the files they read. A comparison with a null value is never true.
+ * the matching rows of the files they read, by one definition. A comparison with a null value is
+ * never true ({@code !=} and {@code not in} included). Values order as Iceberg orders them:
+ * strings by code point, uuids as unsigned bytes, {@code -0.0} below {@code 0.0}, NaN above every
+ * other number and equal to itself.
  *
  * <pre>{@code
  * Expression e = Expression.and(Expression.greaterThanOrEqual("user_id", 10),

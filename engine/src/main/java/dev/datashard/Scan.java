@@ -3,6 +3,7 @@ package dev.datashard;
 import dev.datashard.arrow.ArrowSchemas;
 import dev.datashard.arrow.ArrowValues;
 import dev.datashard.commit.TableOperations;
+import dev.datashard.expressions.BoundFilter;
 import dev.datashard.expressions.FilteringReader;
 import dev.datashard.expressions.Filters;
 import dev.datashard.io.LocalFile;
@@ -142,8 +143,8 @@ public final class Scan {
   /** The live data files of the snapshot that the filter does not rule out: the files a scan reads. */
   public List<DataFile> files() {
     Schema schema = snapshotSchema();
-    Expression bound = Filters.bind(filter, schema);
-    return allFiles().stream().filter(f -> Filters.mightMatch(bound, schema, f)).toList();
+    BoundFilter bound = Filters.bind(filter, schema);
+    return allFiles().stream().filter(bound::mightMatch).toList();
   }
 
   private List<DataFile> allFiles() {

@@ -133,7 +133,9 @@ public final class ColumnStatistics {
     void add(FieldVector vector, int rows) {
       nulls += vector.getNullCount();
       if (!type.isPrimitive() || type == Type.Primitive.UUID) {
-        // Nested values have no single bound; UUID ordering differs between Iceberg versions.
+        // Nested values have no single bound. A uuid bound would mislead some reader either way:
+        // the order is unsigned bytes (Parquet, RFC 9562, DataShard's filters), but Iceberg Java
+        // 1.10 compares uuids as signed longs (apache/iceberg#14216) and would prune on it wrongly.
         return;
       }
       if (vector instanceof BigIntVector v) {

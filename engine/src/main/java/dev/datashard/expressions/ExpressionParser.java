@@ -145,8 +145,11 @@ public final class ExpressionParser {
       String number = text.substring(start, position);
       try {
         BigDecimal value = new BigDecimal(number);
-        return value.scale() <= 0 && value.precision() - value.scale() <= 18
-            ? (Object) value.longValueExact() : value;
+        if (value.scale() <= 0 && value.precision() - value.scale() <= 18) {
+          return value.longValueExact();
+        }
+        // BigDecimal has no negative zero, yet -0.0 orders below 0.0 in float and double columns.
+        return value.signum() == 0 && number.startsWith("-") ? (Object) (-0.0d) : value;
       } catch (NumberFormatException | ArithmeticException e) {
         throw error("'" + number + "' is not a number");
       }

@@ -1,9 +1,6 @@
 package dev.datashard.expressions;
 
-import dev.datashard.Expression;
-import dev.datashard.Field;
 import dev.datashard.Schema;
-import dev.datashard.arrow.ArrowValues;
 import dev.datashard.io.parquet.ForwardingReader;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -22,8 +19,7 @@ import org.apache.arrow.vector.ipc.ArrowReader;
  * Matching rows are copied into batches this reader owns; batches without a match are skipped.
  */
 public final class FilteringReader extends ForwardingReader {
-  private final Expression filter;
-  private final Schema readSchema;
+  private final BoundFilter filter;
   private final int outputColumns;
   private final Map<String, Integer> columnIndex = new HashMap<>();
   private VectorSchemaRoot output;
@@ -32,11 +28,10 @@ public final class FilteringReader extends ForwardingReader {
    * @param readSchema the columns of the source batches, in order
    * @param outputColumns how many leading columns to hand out
    */
-  public FilteringReader(BufferAllocator allocator, ArrowReader source, Expression filter,
+  public FilteringReader(BufferAllocator allocator, ArrowReader source, BoundFilter filter,
       Schema readSchema, int outputColumns) {
     super(allocator, source);
     this.filter = filter;
-    this.readSchema = readSchema;
     this.outputColumns = outputColumns;
     for (int c = 0; c < readSchema.fields().size(); c++) {
       columnIndex.put(readSchema.fields().get(c).name(), c);
@@ -65,11 +60,8 @@ public final class FilteringReader extends ForwardingReader {
       int[] row = new int[1];
       List<Integer> selected = new ArrayList<>();
       for (row[0] = 0; row[0] < rows; row[0]++) {
-        if (Filters.matches(filter, column -> {
-          int c = columnIndex.get(column);
-          Field field = readSchema.fields().get(c);
-          return ArrowValues.get(batch.getVector(c), row[0], field.type());
-        })) {
+        if (filter.matches(field ->
+            ColumnValues.cell(batch.getVector(columnIndex.get(field.name())), row[0], field.type()))) {
           selected.add(row[0]);
         }
       }
