@@ -59,6 +59,11 @@ public final class DataShard implements AutoCloseable {
    * Tables in {@code config}'s store; Arrow memory of writes and scans comes from {@code allocator},
    * which the caller keeps owning.
    */
+  /** Over a storage the caller built (which this DataShard closes), allocating from the caller's allocator. */
+  public static DataShard open(Storage storage, BufferAllocator allocator) {
+    return new DataShard(storage, allocator, false);
+  }
+
   public static DataShard open(StorageConfig config, BufferAllocator allocator) {
     return new DataShard(config.open(), allocator, false);
   }

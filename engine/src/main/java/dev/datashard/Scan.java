@@ -6,25 +6,29 @@ import dev.datashard.commit.TableOperations;
 import dev.datashard.expressions.BoundFilter;
 import dev.datashard.expressions.FilteringReader;
 import dev.datashard.expressions.Filters;
-import dev.datashard.io.LocalFile;
 import dev.datashard.io.StorageException;
-import dev.datashard.io.parquet.ForwardingReader;
-import dev.datashard.io.parquet.ParquetFiles;
+import dev.datashard.io.parquet.ParquetFooter;
 import dev.datashard.metadata.DataFile;
 import dev.datashard.metadata.ManifestEntry;
 import dev.datashard.metadata.ManifestFile;
 import dev.datashard.metadata.Manifests;
 import dev.datashard.metadata.TableMetadata;
+import dev.datashard.read.RowGroups;
+import dev.datashard.read.StreamingReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import org.apache.arrow.c.ArrowArrayStream;
 import org.apache.arrow.c.Data;
 import org.apache.arrow.memory.BufferAllocator;
@@ -36,12 +40,16 @@ import org.apache.arrow.vector.ipc.ArrowReader;
  * {@link #arrowReader()} streams Arrow batches straight from Parquet; the caller closes it.
  */
 public final class Scan {
+  /** The default {@link #readAhead(long)}: 256 MiB. */
+  public static final long DEFAULT_READ_AHEAD_BYTES = 256L << 20;
+
   private final Table table;
   private List<String> columns;
   private Long snapshotId;
   private Long asOfMillis;
   private Expression filter = Expression.alwaysTrue();
   private long batchSize = 64 * 1024;
+  private long readAheadBytes = DEFAULT_READ_AHEAD_BYTES;
   private BufferAllocator allocator;
 
   Scan(Table table) {
@@ -89,6 +97,19 @@ public final class Scan {
       throw new IllegalArgumentException("batch size must be positive, not " + rows);
     }
     this.batchSize = rows;
+    return this;
+  }
+
+  /**
+   * How many bytes of data files may be on their way (fetched, not yet decoded) beyond the file
+   * being read: with the file being decoded, the bound on the local disk and memory a scan uses
+   * whatever the table's size. At least one file is always fetched ahead.
+   */
+  public Scan readAhead(long bytes) {
+    if (bytes < 0) {
+      throw new ValidationException("read-ahead must not be negative: " + bytes);
+    }
+    this.readAheadBytes = bytes;
     return this;
   }
 
@@ -275,7 +296,7 @@ public final class Scan {
       return new EmptyReader(allocator, ArrowSchemas.toArrow(schema));
     }
     if (filter instanceof Expression.True) {
-      return read(files, schema);
+      return read(files, schema, RowGroups.ALL);
     }
     // Read the filter's columns too, filter, then hand out only the selected ones.
     List<Field> readFields = new ArrayList<>(schema.fields());
@@ -285,36 +306,18 @@ public final class Scan {
       }
     }
     Schema readSchema = new Schema(schema.schemaId(), readFields);
-    ArrowReader source = read(files, readSchema);
-    return new FilteringReader(allocator, source, Filters.bind(filter, snapshotSchema()), readSchema,
-        schema.fields().size());
+    BoundFilter bound = Filters.bind(filter, snapshotSchema());
+    ArrowReader source = read(files, readSchema, RowGroups.matching(bound, snapshotSchema()));
+    return new FilteringReader(allocator, source, bound, readSchema, schema.fields().size());
   }
 
-  private ArrowReader read(List<DataFile> files, Schema schema) {
-    List<CompletableFuture<LocalFile>> fetches = files.stream()
-        .map(f -> table.operations().storage().fetch(f.location())).toList();
-    List<LocalFile> local = new ArrayList<>();
-    try {
-      for (int i = 0; i < fetches.size(); i++) {
-        try {
-          local.add(StorageException.join(fetches.get(i)));
-        } catch (StorageException e) {
-          throw e.kind() == StorageException.Kind.NOT_FOUND ? new DataShardException("data file "
-              + files.get(i).location() + " of " + table.location() + " is missing", e) : e;
-        }
-      }
-      ArrowReader parquet = ParquetFiles.scan(allocator, local.stream().map(LocalFile::path).toList(),
-          ArrowSchemas.toArrow(table.schema()), Optional.of(schema.fields().stream().map(Field::name).toList()),
-          batchSize);
-      Map<String, String> locations = new HashMap<>();
-      for (int i = 0; i < local.size(); i++) {
-        locations.put(local.get(i).path().toString(), files.get(i).location());
-      }
-      return new FileOwningReader(allocator, parquet, local, table.location(), locations);
-    } catch (RuntimeException e) {
-      fetches.forEach(f -> f.thenAccept(LocalFile::close));
-      throw e;
-    }
+  /** Reading, once planning chose the files: {@code rowGroups} chooses within each from its footer. */
+  private ArrowReader read(List<DataFile> files, Schema schema, Function<ParquetFooter, BitSet> rowGroups) {
+    Set<Integer> fieldIds = new HashSet<>();
+    schema.fields().forEach(field -> fieldIds.add(field.id()));
+    return new StreamingReader(allocator, table.operations().storage(), table.location(), files, fieldIds,
+        rowGroups, ArrowSchemas.toArrow(table.schema()), ArrowSchemas.toArrow(schema),
+        schema.fields().stream().map(Field::name).toList(), batchSize, readAheadBytes);
   }
 
   /**
@@ -383,44 +386,6 @@ public final class Scan {
     @Override
     protected org.apache.arrow.vector.types.pojo.Schema readSchema() {
       return schema;
-    }
-  }
-
-  /**
-   * Closes the downloaded copies of the scanned files with the Parquet reader, and names a data
-   * file that cannot be read by its location in the table rather than by its local copy.
-   */
-  private static final class FileOwningReader extends ForwardingReader {
-    private final List<LocalFile> files;
-    private final String tableLocation;
-    private final Map<String, String> locations;
-
-    FileOwningReader(BufferAllocator allocator, ArrowReader delegate, List<LocalFile> files,
-        String tableLocation, Map<String, String> locations) {
-      super(allocator, delegate);
-      this.files = files;
-      this.tableLocation = tableLocation;
-      this.locations = locations;
-    }
-
-    @Override
-    public boolean loadNextBatch() throws IOException {
-      try {
-        return super.loadNextBatch();
-      } catch (DataShardException e) {
-        throw e;
-      } catch (RuntimeException e) {
-        String message = String.valueOf(e.getMessage());
-        for (Map.Entry<String, String> local : locations.entrySet()) {
-          message = message.replace(local.getKey(), local.getValue());
-        }
-        throw new DataShardException("cannot read the data of " + tableLocation + ": " + message, e);
-      }
-    }
-
-    @Override
-    protected void closeOwned() {
-      files.forEach(LocalFile::close);
     }
   }
 }

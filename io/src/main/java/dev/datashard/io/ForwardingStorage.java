@@ -28,6 +28,11 @@ public class ForwardingStorage implements Storage {
   }
 
   @Override
+  public CompletableFuture<byte[]> readRangeAsync(String location, long offset, int length) {
+    return delegate.readRangeAsync(location, offset, length);
+  }
+
+  @Override
   public CompletableFuture<Void> writeAsync(String location, byte[] data) {
     return delegate.writeAsync(location, data);
   }

@@ -25,6 +25,12 @@ public interface Storage extends AutoCloseable {
 
   CompletableFuture<byte[]> readAsync(String location);
 
+  /**
+   * Reads {@code length} bytes from {@code offset} of an object (on S3 a ranged GET); fewer only
+   * where the object ends first. {@link StorageException.Kind#NOT_FOUND} when it does not exist.
+   */
+  CompletableFuture<byte[]> readRangeAsync(String location, long offset, int length);
+
   /** Reads a whole object, or empty when it does not exist. */
   default Optional<byte[]> readIfExists(String location) {
     try {

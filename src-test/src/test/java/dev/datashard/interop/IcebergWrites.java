@@ -53,7 +53,8 @@ final class IcebergWrites {
     String location = partition == null ? table.locationProvider().newDataLocation(name)
         : table.locationProvider().newDataLocation(table.spec(), partition, name);
     EncryptedOutputFile out = EncryptedFiles.plainAsEncryptedOutput(table.io().newOutputFile(location));
-    DataWriter<Record> writer = new GenericAppenderFactory(table.schema(), table.spec())
+    // The table's write properties (codec, row-group size) apply, as in Iceberg's own writers.
+    DataWriter<Record> writer = new GenericAppenderFactory(table.schema(), table.spec()).setAll(table.properties())
         .newDataWriter(out, FileFormat.PARQUET, partition);
     try (writer) {
       records.forEach(writer::write);

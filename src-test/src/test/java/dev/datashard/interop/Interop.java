@@ -37,7 +37,12 @@ final class Interop {
 
   /** Every row Iceberg's generic reader returns for a snapshot (the current one when null). */
   static List<Map<String, Object>> icebergRows(Table table, Long snapshotId) {
-    IcebergGenerics.ScanBuilder scan = IcebergGenerics.read(table);
+    return icebergRows(table, snapshotId, org.apache.iceberg.expressions.Expressions.alwaysTrue());
+  }
+
+  /** The rows Iceberg's generic reader returns for a snapshot and a row filter. */
+  static List<Map<String, Object>> icebergRows(Table table, Long snapshotId, org.apache.iceberg.expressions.Expression filter) {
+    IcebergGenerics.ScanBuilder scan = IcebergGenerics.read(table).where(filter);
     if (snapshotId != null) {
       scan = scan.useSnapshot(snapshotId);
     }

@@ -7,6 +7,7 @@ import dev.datashard.io.StorageException;
 import dev.datashard.io.StorageException.Kind;
 import dev.datashard.io.StoredObject;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileVisitResult;
@@ -104,6 +105,21 @@ public final class LocalStorage implements Storage {
   public CompletableFuture<byte[]> readAsync(String location) {
     try {
       return CompletableFuture.completedFuture(Files.readAllBytes(pathOf(location)));
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(translate(e, "read", location));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Override
+  public CompletableFuture<byte[]> readRangeAsync(String location, long offset, int length) {
+    try (FileChannel channel = FileChannel.open(pathOf(location), StandardOpenOption.READ)) {
+      ByteBuffer buffer = ByteBuffer.allocate((int) Math.max(0, Math.min(length, channel.size() - offset)));
+      while (buffer.hasRemaining() && channel.read(buffer, offset + buffer.position()) >= 0) {
+        // positional reads until the range is full
+      }
+      return CompletableFuture.completedFuture(buffer.array());
     } catch (IOException e) {
       return CompletableFuture.failedFuture(translate(e, "read", location));
     } catch (RuntimeException e) {

@@ -151,6 +151,18 @@ public final class S3Storage implements Storage {
   }
 
   @Override
+  public CompletableFuture<byte[]> readRangeAsync(String location, long offset, int length) {
+    if (length == 0) {
+      return CompletableFuture.completedFuture(new byte[0]);
+    }
+    String range = "bytes=" + offset + "-" + (offset + length - 1);
+    return call("read", location, target -> client.getObject(
+            get -> get.bucket(target.bucket()).key(target.key()).range(range).overrideConfiguration(transfer()),
+            AsyncResponseTransformer.toBytes())
+        .thenApply(ResponseBytes::asByteArrayUnsafe));
+  }
+
+  @Override
   public CompletableFuture<Void> writeAsync(String location, byte[] data) {
     return call("write", location, target -> client.putObject(
             put -> put.bucket(target.bucket()).key(target.key()).overrideConfiguration(small()),
