@@ -46,7 +46,8 @@ public final class OrphanFiles {
     Set<Location> referenced = new HashSet<>();
     referenced(ops, current).forEach(location -> referenced.add(canonical.of(location)));
     List<String> orphans = new ArrayList<>();
-    for (StoredObject object : TableFiles.list(ops)) {
+    TableFiles.Listing listing = TableFiles.listing(ops);
+    for (StoredObject object : listing.files()) {
       Location file = Location.of(object.location());
       boolean retiredVersion = ops.versionNumber(file) > 0 && TableOperations.isRetired(object);
       if (object.lastModifiedMillis() < olderThanMillis && !retiredVersion
@@ -57,7 +58,7 @@ public final class OrphanFiles {
     if (!dryRun) {
       orphans.forEach(ops::retire);
     }
-    orphans.addAll(ops.storage().removeAbandonedDirectories(ops.location() + "/", olderThanMillis, dryRun));
+    orphans.addAll(TableFiles.removeAbandonedDirectories(ops, listing, olderThanMillis, dryRun));
     return orphans;
   }
 
