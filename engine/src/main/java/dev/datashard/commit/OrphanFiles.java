@@ -1,19 +1,26 @@
 package dev.datashard.commit;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.datashard.Snapshot;
 import dev.datashard.io.Location;
 import dev.datashard.io.Storage;
 import dev.datashard.io.StoredObject;
+import dev.datashard.metadata.MalformedMetadataException;
 import dev.datashard.metadata.ManifestEntry;
 import dev.datashard.metadata.ManifestFile;
 import dev.datashard.metadata.Manifests;
 import dev.datashard.metadata.TableMetadata;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.avro.file.DataFileStream;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
 
 /**
  * Finds files under a table that no metadata references: what killed or failed writers left
@@ -39,7 +46,8 @@ public final class OrphanFiles {
     Set<Location> referenced = new HashSet<>();
     referenced(ops, current).forEach(location -> referenced.add(canonical.of(location)));
     List<String> orphans = new ArrayList<>();
-    for (StoredObject object : TableFiles.list(ops)) {
+    TableFiles.Listing listing = TableFiles.listing(ops);
+    for (StoredObject object : listing.files()) {
       Location file = Location.of(object.location());
       boolean retiredVersion = ops.versionNumber(file) > 0 && TableOperations.isRetired(object);
       if (object.lastModifiedMillis() < olderThanMillis && !retiredVersion
@@ -50,7 +58,7 @@ public final class OrphanFiles {
     if (!dryRun) {
       orphans.forEach(ops::retire);
     }
-    orphans.addAll(ops.storage().removeAbandonedDirectories(ops.location() + "/", olderThanMillis, dryRun));
+    orphans.addAll(TableFiles.removeAbandonedDirectories(ops, listing, olderThanMillis, dryRun));
     return orphans;
   }
 
@@ -60,12 +68,17 @@ public final class OrphanFiles {
     referenced.add(current.file());
     referenced.add(ops.hintFile());
     metadata.metadataLog().forEach(entry -> referenced.add(entry.metadataFile()));
+    referenced.addAll(statisticsFiles(metadata));
     Set<String> manifestsRead = new HashSet<>();
     for (Snapshot snapshot : metadata.snapshots()) {
       referenced.add(snapshot.manifestList());
       for (ManifestFile manifest : ops.manifests(snapshot)) {
         if (manifestsRead.add(manifest.path())) {
           referenced.add(manifest.path());
+          if (manifest.content() == ManifestFile.Content.DELETES) {
+            referenced.addAll(filesOfDeleteManifest(ops.readMetadataFile(manifest.path()), manifest.path()));
+            continue;
+          }
           for (ManifestEntry entry : Manifests.readManifest(ops.readMetadataFile(manifest.path()), manifest.path())) {
             referenced.add(entry.file().location());
           }
@@ -73,6 +86,44 @@ public final class OrphanFiles {
       }
     }
     return referenced;
+  }
+
+  /**
+   * The Puffin and partition statistics files the metadata lists (engines that compute column
+   * statistics write them, usually to metadata/): DataShard keeps these fields as it found them.
+   */
+  private static List<String> statisticsFiles(TableMetadata metadata) {
+    List<String> files = new ArrayList<>();
+    for (String field : List.of("statistics", "partition-statistics")) {
+      JsonNode entries = metadata.otherFields().get(field);
+      if (entries != null && entries.isArray()) {
+        for (JsonNode entry : entries) {
+          JsonNode path = entry.get("statistics-path");
+          if (path != null && path.isTextual()) {
+            files.add(path.asText());
+          }
+        }
+      }
+    }
+    return files;
+  }
+
+  /**
+   * The delete files (position and equality deletes, deletion vectors) a delete manifest lists,
+   * every entry's: DataShard cannot apply them, so {@link Manifests#readManifest} refuses such
+   * manifests, but they are referenced all the same, and removing one would bring deleted rows back.
+   */
+  private static List<String> filesOfDeleteManifest(byte[] manifest, String location) {
+    List<String> files = new ArrayList<>();
+    try (DataFileStream<GenericRecord> entries =
+        new DataFileStream<>(new ByteArrayInputStream(manifest), new GenericDatumReader<>())) {
+      while (entries.hasNext()) {
+        files.add(((GenericRecord) entries.next().get("data_file")).get("file_path").toString());
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new MalformedMetadataException(location, "not an Iceberg delete manifest: " + e.getMessage(), e);
+    }
+    return files;
   }
 
   /** Locations as the store resolves them; each directory resolved once. */

@@ -8,11 +8,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.SchemaParser;
 import org.apache.iceberg.types.Types;
 
 /** The test schemas as Iceberg's own API builds them. */
 final class IcebergSchemas {
   private IcebergSchemas() {}
+
+  /** The same schema as DataShard's API takes it: field ids, names and types as Iceberg assigned them. */
+  static dev.datashard.Schema toDataShard(Schema schema) {
+    return dev.datashard.Schema.fromJson(SchemaParser.toJson(schema));
+  }
 
   /** {@link AllTypes#SCHEMA}, field for field. */
   static Schema allTypes() {

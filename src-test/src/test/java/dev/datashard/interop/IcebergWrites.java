@@ -11,9 +11,14 @@ import java.util.UUID;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.GenericBlobMetadata;
+import org.apache.iceberg.GenericStatisticsFile;
+import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.PartitionKey;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.StatisticsFile;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
@@ -26,17 +31,26 @@ import org.apache.iceberg.deletes.PositionDeleteWriter;
 import org.apache.iceberg.encryption.EncryptedFiles;
 import org.apache.iceberg.encryption.EncryptedOutputFile;
 import org.apache.iceberg.io.DataWriter;
+import org.apache.iceberg.puffin.Blob;
+import org.apache.iceberg.puffin.Puffin;
+import org.apache.iceberg.puffin.PuffinWriter;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 
-/** Writing with Iceberg's own API: tables, generic Parquet data files, position deletes. */
+/** Writing with Iceberg's own API: tables, generic Parquet data files, position deletes, statistics. */
 final class IcebergWrites {
   private IcebergWrites() {}
 
   /** A format-version 2 file-system table at {@code location}, as HadoopTables makes them. */
   static Table create(String location, Schema schema, PartitionSpec spec) {
+    return create(location, schema, spec, Map.of());
+  }
+
+  /** {@link #create(String, Schema, PartitionSpec)} with more table properties. */
+  static Table create(String location, Schema schema, PartitionSpec spec, Map<String, String> more) {
     Map<String, String> properties = new LinkedHashMap<>();
     properties.put(TableProperties.FORMAT_VERSION, "2");
+    properties.putAll(more);
     return Interop.tables().create(schema, spec, properties, location);
   }
 
@@ -88,6 +102,27 @@ final class IcebergWrites {
       throw new UncheckedIOException(e);
     }
     return writer.toDeleteFile();
+  }
+
+  /**
+   * A Puffin statistics file for the current snapshot, registered in the table's metadata as
+   * engines that compute column statistics do (one made-up blob; nobody interprets it here).
+   */
+  static StatisticsFile writeStatistics(Table table) {
+    Snapshot snapshot = table.currentSnapshot();
+    String location = ((HasTableOperations) table).operations()
+        .metadataFileLocation(snapshot.snapshotId() + "-" + UUID.randomUUID() + ".stats");
+    PuffinWriter writer = Puffin.write(table.io().newOutputFile(location)).createdBy("datashard tests").build();
+    try (writer) {
+      writer.add(new Blob("datashard-test-blob", List.of(1), snapshot.snapshotId(), snapshot.sequenceNumber(),
+          ByteBuffer.wrap(new byte[] {1, 2, 3})));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    StatisticsFile statistics = new GenericStatisticsFile(snapshot.snapshotId(), location, writer.fileSize(),
+        writer.footerSize(), GenericBlobMetadata.from(writer.writtenBlobsMetadata()));
+    table.updateStatistics().setStatistics(statistics).commit();
+    return statistics;
   }
 
   /** A generic record of {@code struct} from a map of Java values (binary as byte[]). */
