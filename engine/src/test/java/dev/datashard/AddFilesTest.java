@@ -19,10 +19,9 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.ipc.ArrowReader;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Files added in place must read the same in DataShard and Iceberg, and count once. */
 class AddFilesTest {
@@ -30,19 +29,14 @@ class AddFilesTest {
       {"fields": [{"id": 1, "name": "id", "type": "long", "required": true},
                   {"id": 2, "name": "name", "type": "string", "required": false}]}""");
 
-  @TempDir Path dir;
-  private LocalWarehouse warehouse;
+  @RegisterExtension final LocalWarehouse warehouse = new LocalWarehouse();
+  private Path dir;
   private Table table;
 
   @BeforeEach
   void open() {
-    warehouse = new LocalWarehouse(dir.resolve("warehouse"));
+    dir = warehouse.scratch(); // files written elsewhere, outside the warehouse
     table = warehouse.shard().createTable("people", PEOPLE);
-  }
-
-  @AfterEach
-  void close() {
-    warehouse.close();
   }
 
   private Path write(String name, org.apache.arrow.vector.types.pojo.Schema schema) throws IOException {

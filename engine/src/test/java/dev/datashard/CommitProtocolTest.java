@@ -12,10 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The commit protocol's invariant: a metadata version number is never published twice, whatever
@@ -26,19 +25,14 @@ class CommitProtocolTest {
   private static final Map<String, String> KEEP_ONE_OLD_VERSION = Map.of(
       "write.metadata.delete-after-commit.enabled", "true", "write.metadata.previous-versions-max", "1");
 
-  @TempDir Path dir;
-  private LocalWarehouse warehouse;
+  @RegisterExtension final LocalWarehouse warehouse = new LocalWarehouse();
+  private Path dir;
   private DataShard shard;
 
   @BeforeEach
   void open() {
-    warehouse = new LocalWarehouse(dir);
+    dir = warehouse.root();
     shard = warehouse.shard();
-  }
-
-  @AfterEach
-  void close() {
-    warehouse.close();
   }
 
   private Path metadata(String table) {

@@ -17,28 +17,22 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Orphan removal never takes a file some table still references, however the table is reached. */
 class OrphanFilesTest {
   private static final long HOUR = 3_600_000;
 
-  @TempDir Path dir;
-  private LocalWarehouse warehouse;
+  @RegisterExtension final LocalWarehouse warehouse = new LocalWarehouse();
+  private Path dir;
   private DataShard shard;
 
   @BeforeEach
   void open() {
-    warehouse = new LocalWarehouse(dir);
+    dir = warehouse.root();
     shard = warehouse.shard();
-  }
-
-  @AfterEach
-  void close() {
-    warehouse.close();
   }
 
   private static long inAMinute() {

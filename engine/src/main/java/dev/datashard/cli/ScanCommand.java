@@ -37,6 +37,10 @@ final class ScanCommand implements Callable<Integer> {
   @Option(names = "--limit", paramLabel = "N", description = "Print at most N rows.")
   Long limit;
 
+  @Option(names = "--read-ahead-mb", paramLabel = "MB", description = "Data to fetch ahead while a file is decoded "
+      + "(default 256): with the file being read, the bound on the memory and local disk a scan uses.")
+  Long readAheadMb;
+
   @Option(names = "--format", defaultValue = "jsonl", description = "jsonl, csv or table (default: ${DEFAULT-VALUE})")
   Format format;
 
@@ -52,6 +56,15 @@ final class ScanCommand implements Callable<Integer> {
         scan.select(columns);
       }
       choice.apply(scan);
+      if (limit != null) {
+        scan.batchSize(Math.max(1, Math.min(limit, 64 * 1024))); // a small limit stops after the first batch
+      }
+      if (readAheadMb != null) {
+        if (readAheadMb < 0) {
+          throw new IllegalArgumentException("--read-ahead-mb must not be negative");
+        }
+        scan.readAhead(readAheadMb << 20);
+      }
       Schema schema = scan.schema();
       List<String> names = schema.fields().stream().map(Field::name).toList();
       List<List<String>> tableRows = new ArrayList<>();

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.datashard.DataShard;
+import dev.datashard.LocalWarehouse;
 import dev.datashard.Schema;
 import dev.datashard.Table;
 import dev.datashard.Transaction;
 import dev.datashard.ValidationException;
-import dev.datashard.io.StorageConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,11 +18,10 @@ import java.time.LocalDateTime;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import org.apache.arrow.memory.RootAllocator;
-import org.junit.jupiter.api.AfterEach;
+import org.apache.arrow.memory.BufferAllocator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The .jsonl and .csv input of {@code datashard append}: every bad line or value is an error
@@ -38,22 +37,18 @@ class InputFilesTest {
         {"id": 5, "name": "t", "type": "time", "required": false},
         {"id": 6, "name": "ts", "type": "timestamp", "required": false}]}""");
 
-  @TempDir Path dir;
-  private RootAllocator allocator;
+  @RegisterExtension final LocalWarehouse warehouse = new LocalWarehouse();
+  private Path dir;
+  private BufferAllocator allocator;
   private DataShard shard;
   private Table table;
 
   @BeforeEach
   void open() {
-    allocator = new RootAllocator();
-    shard = DataShard.open(StorageConfig.local(dir.resolve("warehouse")), allocator);
+    dir = warehouse.scratch();
+    allocator = warehouse.allocator();
+    shard = warehouse.shard();
     table = shard.createTable("t", SCHEMA);
-  }
-
-  @AfterEach
-  void closeAndCheckLeaks() {
-    shard.close();
-    allocator.close(); // throws when any Arrow buffer was not released
   }
 
   /** Appends one input file in one commit, as {@code datashard append} does. */

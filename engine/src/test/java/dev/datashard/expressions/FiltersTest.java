@@ -4,22 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.datashard.DataShard;
 import dev.datashard.Expression;
+import dev.datashard.LocalWarehouse;
 import dev.datashard.Schema;
 import dev.datashard.Table;
-import dev.datashard.io.StorageConfig;
 import dev.datashard.metadata.DataFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.arrow.memory.RootAllocator;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Filter semantics: one order per type, Iceberg's, for row filtering and file pruning alike. */
 class FiltersTest {
@@ -31,22 +28,14 @@ class FiltersTest {
   private static final UUID LOW = UUID.fromString("00000000-0000-0000-0000-000000000001");
   private static final UUID HIGH = UUID.fromString("ffffffff-ffff-ffff-ffff-ffffffffffff");
 
-  @TempDir Path warehouse;
-  private RootAllocator allocator;
+  @RegisterExtension final LocalWarehouse warehouse = new LocalWarehouse();
   private DataShard shard;
   private Table table;
 
   @BeforeEach
   void open() {
-    allocator = new RootAllocator();
-    shard = DataShard.open(StorageConfig.local(warehouse), allocator);
+    shard = warehouse.shard();
     table = shard.createTable("t", SCHEMA);
-  }
-
-  @AfterEach
-  void closeAndCheckLeaks() {
-    shard.close();
-    allocator.close(); // throws when any Arrow buffer was not released
   }
 
   private static Map<String, Object> row(long id, String column, Object value) {

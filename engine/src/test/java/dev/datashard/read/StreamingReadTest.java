@@ -3,8 +3,8 @@ package dev.datashard.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.datashard.DataShard;
 import dev.datashard.DataShardException;
+import dev.datashard.LocalWarehouse;
 import dev.datashard.Expression;
 import dev.datashard.Schema;
 import dev.datashard.Table;
@@ -22,12 +22,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Scans fetch only the byte ranges they need, file by file, and stop fetching when closed. */
 class StreamingReadTest {
@@ -64,18 +62,14 @@ class StreamingReadTest {
     }
   }
 
-  @TempDir Path dir;
-  private RootAllocator allocator;
+  @RegisterExtension final LocalWarehouse warehouse = new LocalWarehouse(CountingStorage::new);
   private CountingStorage storage;
-  private DataShard shard;
   private Table table;
 
   @BeforeEach
   void open() {
-    allocator = new RootAllocator();
-    storage = new CountingStorage(dir);
-    shard = DataShard.open(storage, allocator);
-    table = shard.createTable("t", WIDE);
+    storage = (CountingStorage) warehouse.shard().storage();
+    table = warehouse.shard().createTable("t", WIDE);
     for (int file = 0; file < 6; file++) {
       List<Map<String, Object>> rows = new ArrayList<>();
       for (int i = 0; i < 8000; i++) { // files above 1 MiB: smaller ones are fetched whole in one GET
@@ -84,12 +78,6 @@ class StreamingReadTest {
       }
       table.appendRecords(rows);
     }
-  }
-
-  @AfterEach
-  void close() {
-    shard.close();
-    allocator.close();
   }
 
   private long dataBytes() {
