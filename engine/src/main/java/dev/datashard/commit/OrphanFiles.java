@@ -55,10 +55,12 @@ public final class OrphanFiles {
         orphans.add(object.location());
       }
     }
+    // Staging directories first: deleting their partial files would make them look young.
+    List<String> directories = TableFiles.removeAbandonedDirectories(ops, listing, olderThanMillis, dryRun);
     if (!dryRun) {
       orphans.forEach(ops::retire);
     }
-    orphans.addAll(TableFiles.removeAbandonedDirectories(ops, listing, olderThanMillis, dryRun));
+    orphans.addAll(directories);
     return orphans;
   }
 
