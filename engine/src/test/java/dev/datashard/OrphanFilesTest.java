@@ -86,6 +86,24 @@ class OrphanFilesTest {
   }
 
   @Test
+  void aKilledWritersStagingDirectoryGoesWithItsPartialFileInOneRun() throws IOException {
+    Table table = shard.createTable("t", IDS);
+    appendIds(table, 1);
+    Path staging = Files.createDirectories(dir.resolve("t/data/.tmp-killed-mid-write"));
+    Path partial = Files.writeString(staging.resolve("part-0.parquet"), "PAR1 and then nothing");
+    long fiveHoursAgo = System.currentTimeMillis() - 5 * HOUR;
+    Files.setLastModifiedTime(partial, FileTime.fromMillis(fiveHoursAgo));
+    Files.setLastModifiedTime(staging, FileTime.fromMillis(fiveHoursAgo));
+
+    long anHourAgo = System.currentTimeMillis() - HOUR;
+    List<String> listed = table.removeOrphanFiles(anHourAgo, true);
+    assertThat(listed).containsExactlyInAnyOrder(Location.of(partial).toString(), Location.of(staging).toString());
+    assertThat(table.removeOrphanFiles(anHourAgo, false)).containsExactlyInAnyOrderElementsOf(listed);
+    assertThat(staging).doesNotExist();
+    assertThat(ids(shard.loadTable("t"))).containsExactly(1L);
+  }
+
+  @Test
   void orphanRemovalWhileWritersCommitNeitherFailsNorTakesTheirFiles() throws Exception {
     Table table = shard.createTable("t", IDS);
     ExecutorService writers = Executors.newFixedThreadPool(2);
