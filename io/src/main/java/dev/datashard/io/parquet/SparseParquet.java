@@ -34,8 +34,12 @@ import org.apache.parquet.format.Util;
  * file and never touches the holes.
  */
 public final class SparseParquet {
-  /** Ranges closer than this are fetched as one: a request costs more than the gap's bytes. */
-  static final int COALESCE_GAP = 1 << 20;
+  /**
+   * Ranges closer than this are fetched as one: a request costs more than the gap's bytes. Small,
+   * because the gap between one column's chunks in consecutive row groups is the other columns'
+   * chunks: a 1 MiB gap fetched 12x a column's bytes on files of several row groups (measured).
+   */
+  static final int COALESCE_GAP = 64 << 10;
   /** Larger ranges are split into parallel GETs of this size. */
   static final int PART_SIZE = 8 << 20;
   /** Parts in flight per file: bounds the memory a file's fetch holds at once. */
