@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.datashard.commit.TableCopy;
 import dev.datashard.commit.TableOperations;
+import dev.datashard.commit.WriteProperties;
 import dev.datashard.io.Storage;
 import dev.datashard.io.StorageConfig;
 import dev.datashard.metadata.Json;
@@ -77,6 +78,7 @@ public final class DataShard implements AutoCloseable {
   /** Creates an empty unpartitioned table; {@link TableExistsException} when one exists there. */
   public Table createTable(String name, Schema schema, Map<String, String> properties) {
     requireNonNull(schema, "schema");
+    WriteProperties.validate(properties);
     String location = storage.tableLocation(name);
     TableOperations ops = new TableOperations(storage, location);
     JsonNode specs = Json.parse("[{\"spec-id\": 0, \"fields\": []}]", "partition specs");

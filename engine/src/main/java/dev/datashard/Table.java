@@ -5,6 +5,7 @@ import dev.datashard.commit.MetadataCommit;
 import dev.datashard.commit.OrphanFiles;
 import dev.datashard.commit.SnapshotExpiry;
 import dev.datashard.commit.TableOperations;
+import dev.datashard.commit.WriteProperties;
 import dev.datashard.metadata.TableMetadata;
 import java.util.List;
 import java.util.Map;
@@ -175,11 +176,19 @@ public final class Table {
     return OrphanFiles.remove(ops, olderThanMillis, dryRun);
   }
 
-  /** Sets table properties (Iceberg's names, e.g. {@code commit.retry.num-retries}) in a new version. */
+  /**
+   * Sets table properties (Iceberg's names, e.g. {@code commit.retry.num-retries}) in a new version.
+   * Values DataShard cannot honour ({@link WriteProperties}: an unknown codec, a size that is not a
+   * positive number) are refused with a {@link ValidationException}, and nothing changes.
+   */
   public Table setProperties(Map<String, String> updates) {
+    updates.forEach(WriteProperties::validate);
     MetadataCommit.commit(ops, "setting table properties", base -> {
       Map<String, String> properties = new java.util.LinkedHashMap<>(base.metadata().properties());
       properties.putAll(updates);
+      if (updates.keySet().stream().anyMatch(WriteProperties.KEYS::contains)) {
+        WriteProperties.validate(properties);
+      }
       return base.metadata().withProperties(properties, System.currentTimeMillis(), base.file());
     });
     return this;
