@@ -47,11 +47,16 @@ public final class ColumnStatistics {
 
   /** Adds one batch whose vectors are in the schema's column order. */
   public void add(VectorSchemaRoot batch) {
-    int rows = batch.getRowCount();
-    rowCount += rows;
+    add(batch, 0, batch.getRowCount());
+  }
+
+  /** Adds rows {@code [from, to)} of a batch whose vectors are in the schema's column order. */
+  public void add(VectorSchemaRoot batch, int from, int to) {
+    rowCount += to - from;
+    boolean whole = from == 0 && to == batch.getRowCount();
     for (int c = 0; c < schema.fields().size(); c++) {
       Field field = schema.fields().get(c);
-      columns.get(field.id()).add(batch.getVector(c), rows);
+      columns.get(field.id()).add(batch.getVector(c), from, to, whole);
     }
   }
 
@@ -130,62 +135,74 @@ public final class ColumnStatistics {
       this.type = type;
     }
 
-    void add(FieldVector vector, int rows) {
-      nulls += vector.getNullCount();
-      if (!type.isPrimitive() || type == Type.Primitive.UUID) {
-        // Nested values have no single bound; UUID ordering differs between Iceberg versions.
+    void add(FieldVector vector, int from, int to, boolean whole) {
+      if (!type.isPrimitive()) {
+        // Nested columns have no counts or bounds of their own in the manifests.
+        return;
+      }
+      if (whole) {
+        nulls += vector.getNullCount();
+      } else if (vector.getNullCount() > 0) {
+        for (int i = from; i < to; i++) {
+          if (vector.isNull(i)) {
+            nulls++;
+          }
+        }
+      }
+      if (type == Type.Primitive.UUID) {
+        // UUID ordering differs between Iceberg versions.
         return;
       }
       if (vector instanceof BigIntVector v) {
-        for (int i = 0; i < rows; i++) {
+        for (int i = from; i < to; i++) {
           if (!v.isNull(i)) {
             acceptLong(v.get(i));
           }
         }
       } else if (vector instanceof IntVector v) {
-        for (int i = 0; i < rows; i++) {
+        for (int i = from; i < to; i++) {
           if (!v.isNull(i)) {
             acceptLong(v.get(i));
           }
         }
       } else if (vector instanceof DateDayVector v) {
-        for (int i = 0; i < rows; i++) {
+        for (int i = from; i < to; i++) {
           if (!v.isNull(i)) {
             acceptLong(v.get(i));
           }
         }
       } else if (vector instanceof TimeMicroVector v) {
-        for (int i = 0; i < rows; i++) {
+        for (int i = from; i < to; i++) {
           if (!v.isNull(i)) {
             acceptLong(v.get(i));
           }
         }
       } else if (vector instanceof TimeStampVector v) {
-        for (int i = 0; i < rows; i++) {
+        for (int i = from; i < to; i++) {
           if (!v.isNull(i)) {
             acceptLong(v.get(i));
           }
         }
       } else if (vector instanceof BitVector v) {
-        for (int i = 0; i < rows; i++) {
+        for (int i = from; i < to; i++) {
           if (!v.isNull(i)) {
             acceptLong(v.get(i));
           }
         }
       } else if (vector instanceof Float8Vector v) {
-        for (int i = 0; i < rows; i++) {
+        for (int i = from; i < to; i++) {
           if (!v.isNull(i)) {
             acceptDouble(v.get(i));
           }
         }
       } else if (vector instanceof Float4Vector v) {
-        for (int i = 0; i < rows; i++) {
+        for (int i = from; i < to; i++) {
           if (!v.isNull(i)) {
             acceptDouble(v.get(i));
           }
         }
       } else if (vector instanceof DecimalVector v) {
-        for (int i = 0; i < rows; i++) {
+        for (int i = from; i < to; i++) {
           if (!v.isNull(i)) {
             BigDecimal value = v.getObject(i);
             minDecimal = minDecimal == null || value.compareTo(minDecimal) < 0 ? value : minDecimal;
@@ -196,7 +213,7 @@ public final class ColumnStatistics {
         // Compared in place in Arrow memory: only a new minimum or maximum is copied to the heap
         // (a copy per value was most of an ingest's heap allocation).
         ArrowBuf data = v.getDataBuffer();
-        for (int i = 0; i < rows; i++) {
+        for (int i = from; i < to; i++) {
           if (!v.isNull(i)) {
             int start = v.getStartOffset(i);
             int end = start + v.getValueLength(i);
@@ -209,7 +226,7 @@ public final class ColumnStatistics {
           }
         }
       } else if (vector instanceof FixedSizeBinaryVector v) {
-        for (int i = 0; i < rows; i++) {
+        for (int i = from; i < to; i++) {
           if (!v.isNull(i)) {
             acceptBytes(v.get(i));
           }
