@@ -3,13 +3,17 @@ package dev.datashard.arrow;
 import dev.datashard.Field;
 import dev.datashard.Schema;
 import dev.datashard.Type;
+import dev.datashard.io.parquet.ColumnSummary;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.IntFunction;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.util.ByteFunctionHelpers;
 import org.apache.arrow.vector.BaseVariableWidthVector;
@@ -58,6 +62,22 @@ public final class ColumnStatistics {
       Field field = schema.fields().get(c);
       columns.get(field.id()).add(batch.getVector(c), from, to, whole);
     }
+  }
+
+  /**
+   * The statistics of a file from what its Parquet writer counted while writing it
+   * ({@link ColumnSummary} of each top-level column, in schema order): no value is looked at
+   * again, and the result is what {@link #add} would have collected from the same rows.
+   */
+  public static ColumnStatistics fromSummaries(Schema schema, long rowCount,
+      IntFunction<Optional<ColumnSummary>> summaries) {
+    ColumnStatistics statistics = new ColumnStatistics(schema);
+    statistics.rowCount = rowCount;
+    for (int c = 0; c < schema.fields().size(); c++) {
+      Accumulator accumulator = statistics.columns.get(schema.fields().get(c).id());
+      summaries.apply(c).ifPresent(accumulator::add);
+    }
+    return statistics;
   }
 
   public long rowCount() {
@@ -232,6 +252,70 @@ public final class ColumnStatistics {
           }
         }
       }
+    }
+
+    /** A writer's summary of the column (values in Parquet's plain encoding of the type). */
+    void add(ColumnSummary summary) {
+      if (!type.isPrimitive()) {
+        return;
+      }
+      nulls += summary.nullCount();
+      nans += summary.nanCount();
+      if (type == Type.Primitive.UUID || summary.min() == null) {
+        return;
+      }
+      byte[] min = summary.min();
+      byte[] max = summary.max();
+      if (type instanceof Type.Decimal decimal) {
+        BigDecimal low = decimal(min, decimal);
+        BigDecimal high = decimal(max, decimal);
+        minDecimal = minDecimal == null || low.compareTo(minDecimal) < 0 ? low : minDecimal;
+        maxDecimal = maxDecimal == null || high.compareTo(maxDecimal) > 0 ? high : maxDecimal;
+        return;
+      }
+      if (type instanceof Type.Fixed) {
+        acceptBytes(min);
+        acceptBytes(max);
+        return;
+      }
+      ByteBuffer low = ByteBuffer.wrap(min).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer high = ByteBuffer.wrap(max).order(ByteOrder.LITTLE_ENDIAN);
+      switch ((Type.Primitive) type) {
+        case BOOLEAN -> {
+          acceptLong(min[0]);
+          acceptLong(max[0]);
+        }
+        case INT, DATE -> {
+          acceptLong(low.getInt(0));
+          acceptLong(high.getInt(0));
+        }
+        case LONG, TIME, TIMESTAMP, TIMESTAMPTZ -> {
+          acceptLong(low.getLong(0));
+          acceptLong(high.getLong(0));
+        }
+        case FLOAT -> {
+          acceptDouble(low.getFloat(0));
+          acceptDouble(high.getFloat(0));
+        }
+        case DOUBLE -> {
+          acceptDouble(low.getDouble(0));
+          acceptDouble(high.getDouble(0));
+        }
+        case STRING, BINARY -> {
+          acceptBytes(min);
+          acceptBytes(max);
+        }
+        default -> {
+        }
+      }
+    }
+
+    private static BigDecimal decimal(byte[] plain, Type.Decimal type) {
+      BigInteger unscaled = type.precision() <= 9
+          ? BigInteger.valueOf(ByteBuffer.wrap(plain).order(ByteOrder.LITTLE_ENDIAN).getInt(0))
+          : type.precision() <= 18 ? BigInteger.valueOf(ByteBuffer.wrap(plain).order(ByteOrder.LITTLE_ENDIAN).getLong(0))
+          : new BigInteger(plain);
+      return new BigDecimal(unscaled, type.scale());
     }
 
     private void acceptLong(long value) {

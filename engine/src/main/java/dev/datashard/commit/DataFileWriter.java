@@ -25,9 +25,9 @@ import org.apache.arrow.vector.ipc.ArrowReader;
 
 /**
  * Streams the Arrow batches of one or more appends into data files of about the table's target
- * size ({@code write.target-file-size-bytes}): batches are validated ({@link AppendReader}),
- * written to the open file through {@link ArrowParquetWriter} with the table's Parquet properties
- * and measured for the manifest's column statistics, slice by slice; once the open file reaches
+ * size ({@code write.target-file-size-bytes}): batches are validated ({@link AppendReader}) and
+ * written to the open file through {@link ArrowParquetWriter} with the table's Parquet properties,
+ * which also counts the manifest's column statistics, slice by slice; once the open file reaches
  * the target it is finished and moved (or uploaded) to {@code TABLE/data/} in the background while
  * the next one fills. Memory: about one row group of the open file, whatever the input's size.
  *
@@ -65,7 +65,6 @@ public final class DataFileWriter implements AutoCloseable {
     final String location = tableLocation + "/data/" + UUID.randomUUID() + ".parquet";
     final Path staging = storage.stagingDirectory(location);
     final ArrowParquetWriter writer;
-    final ColumnStatistics statistics = new ColumnStatistics(schema);
 
     OpenFile(org.apache.arrow.vector.types.pojo.Schema arrowSchema) {
       ArrowParquetWriter created;
@@ -105,7 +104,6 @@ public final class DataFileWriter implements AutoCloseable {
           }
           started = true;
           open.writer.write(batch, from, to);
-          open.statistics.add(batch, from, to);
           if (open.writer.estimatedLength() >= targetFileSize) {
             finishOpenFile();
           }
@@ -153,7 +151,8 @@ public final class DataFileWriter implements AutoCloseable {
       file.abandon();
       throw e;
     }
-    ColumnStatistics stats = file.statistics;
+    // Counted by the writer as the values went by: nothing is read twice.
+    ColumnStatistics stats = ColumnStatistics.fromSummaries(schema, file.writer.rowCount(), file.writer::summary);
     DataFile dataFile = new DataFile(file.location, "PARQUET", stats.rowCount(), size, Map.of(),
         stats.valueCounts(), stats.nullCounts(), stats.nanCounts(), stats.lowerBounds(), stats.upperBounds());
     // The staging directory belongs to the store from here on.

@@ -62,7 +62,7 @@ public final class ArrowParquetWriter implements AutoCloseable {
   private final Path file;
   private final ParquetOutput out;
   private final ParquetWriteOptions options;
-  private final ParquetCodec.Compressor compressor;
+  private final PageCompressor compressor;
   private final List<SchemaElement> schema = new ArrayList<>();
   private final List<Node> columns = new ArrayList<>();
   private final List<ColumnChunkWriter> leaves = new ArrayList<>();
@@ -75,7 +75,7 @@ public final class ArrowParquetWriter implements AutoCloseable {
   private ArrowParquetWriter(Path file, Schema arrowSchema, ParquetWriteOptions options) throws IOException {
     this.file = file;
     this.options = options;
-    this.compressor = options.codec().newCompressor(options.compressionLevel());
+    this.compressor = new PageCompressor(options.codec(), options.compressionLevel());
     SchemaElement root = new SchemaElement("table");
     root.setNum_children(arrowSchema.getFields().size());
     schema.add(root);
@@ -119,6 +119,18 @@ public final class ArrowParquetWriter implements AutoCloseable {
       total += leaf.bufferedBytes();
     }
     return total;
+  }
+
+  /**
+   * Counts and bounds of top-level column {@code column} over the whole file, once it is
+   * finished; empty for nested columns.
+   */
+  public java.util.Optional<ColumnSummary> summary(int column) {
+    if (!closed) {
+      throw new IllegalStateException("column summaries are complete once the file is finished");
+    }
+    return columns.get(column) instanceof LeafNode leaf ? java.util.Optional.of(leaf.leaf.summary())
+        : java.util.Optional.empty();
   }
 
   /** Every row of {@code batch}, whose vectors are in the schema's column order. */

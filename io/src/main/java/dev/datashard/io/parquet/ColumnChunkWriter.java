@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.util.ByteFunctionHelpers;
+import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
@@ -75,6 +76,8 @@ final class ColumnChunkWriter {
   /** Statistics are left out for byte strings longer than this, as Arrow's writer does. */
   private static final int MAX_STATISTICS_BYTES = 4096;
   private static final int FLAT_STEP = 4096;
+  /** About what a data page header takes, for size estimates before it is written. */
+  private static final int PAGE_HEADER_BYTES = 24;
 
   private final List<String> path;
   private final Kind kind;
@@ -82,7 +85,7 @@ final class ColumnChunkWriter {
   final int maxDefinition;
   final int maxRepetition;
   private final ParquetWriteOptions options;
-  private final ParquetCodec.Compressor compressor;
+  private final PageCompressor compressor;
   private final boolean dictionaryCapable;
 
   // The current page.
@@ -107,17 +110,26 @@ final class ColumnChunkWriter {
   private Dictionaries.Binary binaryDictionary;
 
   // The current chunk.
-  private final List<byte[]> pages = new ArrayList<>();
+  /** A data page of the chunk: its header's facts and its (possibly still compressing) body. */
+  private record DataPage(int uncompressedSize, int valueCount, Encoding encoding, PageCompressor.Page body) {}
+
+  private final List<DataPage> pages = new ArrayList<>();
+  /** Pages from this index on may still be compressing; those before are counted in chunkCompressed. */
+  private int firstPending;
+  /** Uncompressed bytes of pages from firstPending on: what they count as until compressed. */
+  private long pendingBytes;
   private long chunkCompressed;
-  private long chunkUncompressed;
   private long chunkValues;
   private int plainPages;
   private int dictionaryPages;
   private long nullCount;
   private final Bounds bounds;
+  private final Bounds fileBounds;
+  private long fileNulls;
+  private long fileNans;
 
   ColumnChunkWriter(List<String> path, Kind kind, int typeLength, int maxDefinition, int maxRepetition,
-      ParquetWriteOptions options, ParquetCodec.Compressor compressor) {
+      ParquetWriteOptions options, PageCompressor compressor) {
     this.path = List.copyOf(path);
     this.kind = kind;
     this.typeLength = typeLength;
@@ -127,6 +139,7 @@ final class ColumnChunkWriter {
     this.compressor = compressor;
     this.dictionaryCapable = kind != Kind.BOOLEAN && kind != Kind.FIXED && kind != Kind.DECIMAL_FIXED;
     this.bounds = new Bounds(kind);
+    this.fileBounds = new Bounds(kind);
     startChunk();
   }
 
@@ -142,8 +155,9 @@ final class ColumnChunkWriter {
         ? new Dictionaries.Longs(kind.width, options.dictionarySizeBytes()) : null;
     binaryDictionary = kind == Kind.BINARY ? new Dictionaries.Binary(options.dictionarySizeBytes()) : null;
     pages.clear();
+    firstPending = 0;
+    pendingBytes = 0;
     chunkCompressed = 0;
-    chunkUncompressed = 0;
     chunkValues = 0;
     plainPages = 0;
     dictionaryPages = 0;
@@ -155,7 +169,12 @@ final class ColumnChunkWriter {
   long bufferedBytes() {
     long dictionary = !dictionaryUsed && !dictionaryMode ? 0
         : longDictionary != null ? longDictionary.bytes() : binaryDictionary != null ? binaryDictionary.bytes() : 0;
-    return chunkCompressed + openPageBytes() + dictionary;
+    while (firstPending < pages.size() && pages.get(firstPending).body().isDone()) {
+      DataPage page = pages.get(firstPending++);
+      pendingBytes -= page.uncompressedSize();
+      chunkCompressed += page.body().bytes().length + PAGE_HEADER_BYTES;
+    }
+    return chunkCompressed + pendingBytes + openPageBytes() + dictionary;
   }
 
   private long openPageBytes() {
@@ -175,7 +194,7 @@ final class ColumnChunkWriter {
    */
   void appendFlat(FieldVector vector, int from, int to) {
     boolean optional = maxDefinition == 1;
-    boolean anyNull = vector.getNullCount() > 0;
+    boolean anyNull = ColumnSummary.nullCount(vector, from, to) > 0;
     if (!optional && anyNull) {
       for (int i = from; i < to; i++) {
         if (vector.isNull(i)) {
@@ -285,17 +304,29 @@ final class ColumnChunkWriter {
     }
   }
 
-  private long numberAt(ArrowBuf data, int index) {
-    long offset = (long) index * kind.stride;
-    return kind.width == 4 ? data.getInt(offset) : data.getLong(offset);
+  /** Reads unchecked from {@code address}: callers check the range against the buffer once. */
+  private long numberAt(long address, int index) {
+    long at = address + (long) index * kind.stride;
+    return kind.width == 4 ? MemoryUtil.getInt(at) : MemoryUtil.getLong(at);
+  }
+
+  private static void checkRange(ArrowBuf buffer, long end) {
+    if (end > buffer.capacity()) {
+      throw new IllegalArgumentException("an Arrow buffer of " + buffer.capacity() + " bytes is read up to " + end);
+    }
   }
 
   private void appendNumbers(ArrowBuf data, int from, int to) {
     int width = kind.width;
+    checkRange(data, (long) to * kind.stride);
+    long address = data.memoryAddress();
+    if (kind.floating()) {
+      countNans(data, from, to);
+    }
     int i = from;
     if (dictionaryMode) {
       for (; i < to; i++) {
-        long key = numberAt(data, i);
+        long key = numberAt(address, i);
         int id = longDictionary.idOf(key);
         if (id == Dictionaries.FULL) {
           fallBackToPlain();
@@ -318,7 +349,7 @@ final class ColumnChunkWriter {
     } else {
       values.ensure(n * width);
       for (int k = i; k < to; k++) {
-        long value = numberAt(data, k);
+        long value = numberAt(address, k);
         if (width == 4) {
           values.putIntLE((int) value);
         } else {
@@ -329,12 +360,26 @@ final class ColumnChunkWriter {
     bounds.acceptNumbers(data, i, to);
   }
 
+  private void countNans(ArrowBuf data, int from, int to) {
+    long address = data.memoryAddress();
+    for (int i = from; i < to; i++) {
+      boolean nan = kind == Kind.FLOAT ? Float.isNaN(Float.intBitsToFloat(MemoryUtil.getInt(address + (long) i * 4)))
+          : Double.isNaN(Double.longBitsToDouble(MemoryUtil.getLong(address + (long) i * 8)));
+      if (nan) {
+        fileNans++;
+      }
+    }
+  }
+
   private void appendBinary(BaseVariableWidthVector vector, int from, int to) {
     ArrowBuf offsets = vector.getOffsetBuffer();
     ArrowBuf data = vector.getDataBuffer();
+    checkRange(offsets, (long) (to + 1) * 4);
+    checkRange(data, offsets.getInt((long) to * 4));
+    long offsetAddress = offsets.memoryAddress();
     for (int i = from; i < to; i++) {
-      int start = offsets.getInt((long) i * 4);
-      int length = offsets.getInt((long) (i + 1) * 4) - start;
+      int start = MemoryUtil.getInt(offsetAddress + (long) i * 4);
+      int length = MemoryUtil.getInt(offsetAddress + (long) (i + 1) * 4) - start;
       pagePlainBytes += 4 + length;
       if (dictionaryMode) {
         int id = binaryDictionary.idOf(data, start, length);
@@ -459,25 +504,20 @@ final class ColumnChunkWriter {
       encoding = Encoding.PLAIN;
       plainPages++;
     }
-    byte[] compressed;
+    PageCompressor.Page compressed;
     int uncompressedSize;
     if (body.size() == 0 && !dictionaryMode) {
       uncompressedSize = values.size();
-      compressed = compressor.compress(values.array(), 0, values.size());
+      compressed = compressor.compress(values.array(), values.size());
     } else {
       if (!dictionaryMode) {
         values.writeTo(body);
       }
       uncompressedSize = body.size();
-      compressed = compressor.compress(body.array(), 0, body.size());
+      compressed = compressor.compress(body.array(), body.size());
     }
-    PageHeader header = new PageHeader(PageType.DATA_PAGE, uncompressedSize, compressed.length);
-    header.setData_page_header(new DataPageHeader(pageValues, encoding, Encoding.RLE, Encoding.RLE));
-    byte[] headerBytes = serialize(header);
-    pages.add(headerBytes);
-    pages.add(compressed);
-    chunkCompressed += headerBytes.length + compressed.length;
-    chunkUncompressed += headerBytes.length + uncompressedSize;
+    pages.add(new DataPage(uncompressedSize, pageValues, encoding, compressed));
+    pendingBytes += uncompressedSize;
     chunkValues += pageValues;
     levels = 0;
     pageValues = 0;
@@ -519,8 +559,8 @@ final class ColumnChunkWriter {
     finishPage();
     long start = out.position();
     Long dictionaryOffset = null;
-    long compressedTotal = chunkCompressed;
-    long uncompressedTotal = chunkUncompressed;
+    long compressedTotal = 0;
+    long uncompressedTotal = 0;
     if (dictionaryUsed) {
       ByteSink dictionary = new ByteSink(1024);
       int size;
@@ -531,7 +571,7 @@ final class ColumnChunkWriter {
         binaryDictionary.writePlain(dictionary);
         size = binaryDictionary.size();
       }
-      byte[] compressed = compressor.compress(dictionary.array(), 0, dictionary.size());
+      byte[] compressed = compressor.compressNow(dictionary.array(), dictionary.size());
       PageHeader header = new PageHeader(PageType.DICTIONARY_PAGE, dictionary.size(), compressed.length);
       header.setDictionary_page_header(new DictionaryPageHeader(size, Encoding.PLAIN));
       byte[] headerBytes = serialize(header);
@@ -542,8 +582,15 @@ final class ColumnChunkWriter {
       uncompressedTotal += headerBytes.length + dictionary.size();
     }
     long dataOffset = out.position();
-    for (byte[] piece : pages) {
-      out.write(piece);
+    for (DataPage page : pages) {
+      byte[] compressed = page.body().bytes();
+      PageHeader header = new PageHeader(PageType.DATA_PAGE, page.uncompressedSize(), compressed.length);
+      header.setData_page_header(new DataPageHeader(page.valueCount(), page.encoding(), Encoding.RLE, Encoding.RLE));
+      byte[] headerBytes = serialize(header);
+      out.write(headerBytes);
+      out.write(compressed);
+      compressedTotal += headerBytes.length + compressed.length;
+      uncompressedTotal += headerBytes.length + page.uncompressedSize();
     }
     Set<Encoding> encodings = new LinkedHashSet<>();
     List<PageEncodingStats> encodingStats = new ArrayList<>();
@@ -567,6 +614,8 @@ final class ColumnChunkWriter {
     }
     metadata.setEncoding_stats(encodingStats);
     metadata.setStatistics(bounds.statistics(nullCount));
+    fileBounds.merge(bounds);
+    fileNulls += nullCount;
     ColumnChunk chunk = new ColumnChunk(start);
     chunk.setMeta_data(metadata);
     startChunk();
@@ -575,7 +624,12 @@ final class ColumnChunkWriter {
 
   // ---------------------------------------------------------------- statistics
 
-  /** Minimum, maximum of a chunk's values in the order of the column's type. */
+  /** The whole file's counts and bounds of this column so far (flushed row groups only). */
+  ColumnSummary summary() {
+    return fileBounds.summary(fileNulls, fileNans);
+  }
+
+  /** Minimum, maximum of a chunk's (or file's) values in the order of the column's type. */
   private static final class Bounds {
     private final Kind kind;
     private boolean seen;
@@ -585,7 +639,6 @@ final class ColumnChunkWriter {
     private double maxDouble;
     private byte[] minBytes;
     private byte[] maxBytes;
-    private boolean tooLong;
 
     Bounds(Kind kind) {
       this.kind = kind;
@@ -595,28 +648,12 @@ final class ColumnChunkWriter {
       seen = false;
       minBytes = null;
       maxBytes = null;
-      tooLong = false;
     }
 
     /** A number in the kind's long form (int bits for float, long bits for double). */
     void acceptNumber(long key) {
       if (kind.floating()) {
-        double value = kind == Kind.FLOAT ? Float.intBitsToFloat((int) key) : Double.longBitsToDouble(key);
-        if (Double.isNaN(value)) {
-          return;
-        }
-        if (!seen) {
-          minDouble = value;
-          maxDouble = value;
-          seen = true;
-        } else {
-          if (value < minDouble || (value == 0 && minDouble == 0 && isNegativeZero(value))) {
-            minDouble = value;
-          }
-          if (value > maxDouble || (value == 0 && maxDouble == 0 && !isNegativeZero(value))) {
-            maxDouble = value;
-          }
-        }
+        acceptDouble(kind == Kind.FLOAT ? Float.intBitsToFloat((int) key) : Double.longBitsToDouble(key));
         return;
       }
       if (!seen) {
@@ -627,6 +664,21 @@ final class ColumnChunkWriter {
         minLong = key;
       } else if (key > maxLong) {
         maxLong = key;
+      }
+    }
+
+    /** NaN is left out; -0.0 sorts below 0.0 (as Math.min and Math.max order them). */
+    private void acceptDouble(double value) {
+      if (Double.isNaN(value)) {
+        return;
+      }
+      if (!seen) {
+        minDouble = value;
+        maxDouble = value;
+        seen = true;
+      } else {
+        minDouble = Math.min(minDouble, value);
+        maxDouble = Math.max(maxDouble, value);
       }
     }
 
@@ -641,21 +693,22 @@ final class ColumnChunkWriter {
         return;
       }
       long stride = kind.stride;
+      long address = data.memoryAddress();
       long min;
       long max;
       if (kind.width == 4) {
-        min = data.getInt(from * stride);
+        min = MemoryUtil.getInt(address + from * stride);
         max = min;
         for (int i = from + 1; i < to; i++) {
-          int value = data.getInt(i * stride);
+          int value = MemoryUtil.getInt(address + i * stride);
           min = Math.min(min, value);
           max = Math.max(max, value);
         }
       } else {
-        min = data.getLong(from * stride);
+        min = MemoryUtil.getLong(address + from * stride);
         max = min;
         for (int i = from + 1; i < to; i++) {
-          long value = data.getLong(i * stride);
+          long value = MemoryUtil.getLong(address + i * stride);
           min = Math.min(min, value);
           max = Math.max(max, value);
         }
@@ -664,18 +717,8 @@ final class ColumnChunkWriter {
       acceptNumber(max);
     }
 
-    private static boolean isNegativeZero(double value) {
-      return Double.doubleToRawLongBits(value) == Long.MIN_VALUE;
-    }
-
+    /** Unsigned lexicographic order (strings, binary, uuid, fixed), compared in Arrow memory. */
     void acceptBytes(ArrowBuf data, int start, int length) {
-      if (tooLong) {
-        return;
-      }
-      if (length > MAX_STATISTICS_BYTES) {
-        tooLong = true;
-        return;
-      }
       if (minBytes == null) {
         byte[] value = new byte[length];
         data.getBytes(start, value, 0, length);
@@ -683,7 +726,6 @@ final class ColumnChunkWriter {
         maxBytes = value;
         return;
       }
-      // Unsigned lexicographic order (strings, binary, uuid, fixed), compared in Arrow memory.
       if (ByteFunctionHelpers.compare(data, start, start + length, minBytes, 0, minBytes.length) < 0) {
         minBytes = new byte[length];
         data.getBytes(start, minBytes, 0, length);
@@ -693,69 +735,77 @@ final class ColumnChunkWriter {
       }
     }
 
-    /** Big-endian two's complement decimals: signed order. */
-    void acceptBytes(byte[] bigEndian) {
-      if (minBytes == null || compareSigned(bigEndian, minBytes) < 0) {
-        minBytes = bigEndian.clone();
+    /** Bytes in the kind's order: signed big-endian for decimals, unsigned otherwise. */
+    void acceptBytes(byte[] value) {
+      if (minBytes == null || compare(value, minBytes) < 0) {
+        minBytes = value.clone();
       }
-      if (maxBytes == null || compareSigned(bigEndian, maxBytes) > 0) {
-        maxBytes = bigEndian.clone();
+      if (maxBytes == null || compare(value, maxBytes) > 0) {
+        maxBytes = value.clone();
       }
     }
 
-    private static int compareSigned(byte[] a, byte[] b) {
-      if (a[0] != b[0]) {
+    private int compare(byte[] a, byte[] b) {
+      if (kind == Kind.DECIMAL_FIXED && a[0] != b[0]) {
         return Byte.compare(a[0], b[0]);
       }
-      return Arrays.compareUnsigned(a, 1, a.length, b, 1, b.length);
+      return Arrays.compareUnsigned(a, b);
     }
 
+    /** Folds another chunk's bounds into these. */
+    void merge(Bounds other) {
+      if (other.minBytes != null) {
+        acceptBytes(other.minBytes);
+        acceptBytes(other.maxBytes);
+      } else if (other.seen) {
+        if (kind.floating()) {
+          acceptDouble(other.minDouble);
+          acceptDouble(other.maxDouble);
+        } else {
+          acceptNumber(other.minLong);
+          acceptNumber(other.maxLong);
+        }
+      }
+    }
+
+    /** The bounds in Parquet's plain encoding of the type, or nulls when there were no values. */
+    private byte[][] plain() {
+      return switch (kind) {
+        case BOOLEAN -> seen ? new byte[][] {{(byte) minLong}, {(byte) maxLong}} : null;
+        case INT32, DECIMAL32 -> seen ? new byte[][] {littleEndian((int) minLong), littleEndian((int) maxLong)} : null;
+        case INT64, DECIMAL64 -> seen ? new byte[][] {littleEndian(minLong), littleEndian(maxLong)} : null;
+        case FLOAT -> seen ? new byte[][] {littleEndian(Float.floatToIntBits((float) minDouble)),
+            littleEndian(Float.floatToIntBits((float) maxDouble))} : null;
+        case DOUBLE -> seen ? new byte[][] {littleEndian(Double.doubleToLongBits(minDouble)),
+            littleEndian(Double.doubleToLongBits(maxDouble))} : null;
+        case BINARY, FIXED, DECIMAL_FIXED -> minBytes != null ? new byte[][] {minBytes, maxBytes} : null;
+      };
+    }
+
+    ColumnSummary summary(long nullCount, long nanCount) {
+      byte[][] bounds = plain();
+      return new ColumnSummary(nullCount, nanCount, bounds == null ? null : bounds[0], bounds == null ? null : bounds[1]);
+    }
+
+    /**
+     * The chunk's Parquet statistics: the null count, and min and max unless they are longer
+     * than 4 KiB (as Arrow's writer leaves them out) or there were no values; a zero minimum is
+     * written as -0.0 and a zero maximum as +0.0, as the format asks.
+     */
     Statistics statistics(long nullCount) {
       Statistics statistics = new Statistics();
       statistics.setNull_count(nullCount);
-      byte[] min = null;
-      byte[] max = null;
-      switch (kind) {
-        case BOOLEAN -> {
-          if (seen) {
-            min = new byte[] {(byte) minLong};
-            max = new byte[] {(byte) maxLong};
-          }
-        }
-        case INT32, DECIMAL32 -> {
-          if (seen) {
-            min = littleEndian((int) minLong);
-            max = littleEndian((int) maxLong);
-          }
-        }
-        case INT64, DECIMAL64 -> {
-          if (seen) {
-            min = littleEndian(minLong);
-            max = littleEndian(maxLong);
-          }
-        }
-        case FLOAT -> {
-          if (seen) {
-            min = littleEndian(Float.floatToIntBits((float) (minDouble == 0 ? -0.0 : minDouble)));
-            max = littleEndian(Float.floatToIntBits((float) (maxDouble == 0 ? 0.0 : maxDouble)));
-          }
-        }
-        case DOUBLE -> {
-          if (seen) {
-            min = littleEndian(Double.doubleToLongBits(minDouble == 0 ? -0.0 : minDouble));
-            max = littleEndian(Double.doubleToLongBits(maxDouble == 0 ? 0.0 : maxDouble));
-          }
-        }
-        case BINARY, FIXED, DECIMAL_FIXED -> {
-          if (!tooLong && minBytes != null) {
-            min = minBytes;
-            max = maxBytes;
-          }
-        }
+      byte[][] bounds = plain();
+      if (bounds != null && kind.floating()) {
+        double min = minDouble == 0 ? -0.0 : minDouble;
+        double max = maxDouble == 0 ? 0.0 : maxDouble;
+        bounds = kind == Kind.FLOAT
+            ? new byte[][] {littleEndian(Float.floatToIntBits((float) min)), littleEndian(Float.floatToIntBits((float) max))}
+            : new byte[][] {littleEndian(Double.doubleToLongBits(min)), littleEndian(Double.doubleToLongBits(max))};
       }
-      if (min != null) {
-        statistics.setMin_value(min);
-        statistics.setMax_value(max);
+      if (bounds != null && bounds[0].length <= MAX_STATISTICS_BYTES && bounds[1].length <= MAX_STATISTICS_BYTES) {
+        statistics.setMin_value(bounds[0]);
+        statistics.setMax_value(bounds[1]);
       }
       return statistics;
     }

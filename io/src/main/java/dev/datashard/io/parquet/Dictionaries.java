@@ -3,6 +3,7 @@ package dev.datashard.io.parquet;
 import java.util.Arrays;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.util.ByteFunctionHelpers;
+import org.apache.arrow.memory.util.MemoryUtil;
 
 /** The per-column-chunk dictionaries of dictionary encoding: value to id, ids in insertion order. */
 final class Dictionaries {
@@ -149,8 +150,19 @@ final class Dictionaries {
       return lengths[id];
     }
 
-    /** The id of the bytes {@code data[start, start + length)}, adding them when new; or {@link #FULL}. */
+    /** Values of up to 8 bytes, keyed by their bytes as one little-endian word (ids, words). */
+    private int[] shortTable = new int[64];
+    private int shortMask = 63;
+    private long[] words = new long[16];
+
+    /**
+     * The id of the bytes {@code data[start, start + length)}, adding them when new; or
+     * {@link #FULL}. The caller has checked the range against the buffer.
+     */
     int idOf(ArrowBuf data, int start, int length) {
+      if (length <= 8) {
+        return shortIdOf(data, start, length);
+      }
       int hash = ByteFunctionHelpers.hash(data, start, start + length);
       int slot = spread(hash) & mask;
       byte[] bytes = arena.array();
@@ -170,22 +182,89 @@ final class Dictionaries {
       if (plainBytes + 4 + length > limitBytes) {
         return FULL;
       }
+      int id = add(data, start, length, hash);
+      table[slot] = id + 1;
+      if (size * 2 > mask) {
+        rehash();
+      }
+      return id;
+    }
+
+    private int shortIdOf(ArrowBuf data, int start, int length) {
+      long word = word(data, start, length);
+      int slot = spreadWord(word, length) & shortMask;
+      while (true) {
+        int entry = shortTable[slot];
+        if (entry == 0) {
+          break;
+        }
+        int id = entry - 1;
+        if (words[id] == word && lengths[id] == length) {
+          added = false;
+          return id;
+        }
+        slot = (slot + 1) & shortMask;
+      }
+      if (plainBytes + 4 + length > limitBytes) {
+        return FULL;
+      }
+      int id = add(data, start, length, 0);
+      words[id] = word;
+      shortTable[slot] = id + 1;
+      if (size * 2 > shortMask) {
+        int capacity = shortTable.length * 2;
+        shortTable = new int[capacity];
+        shortMask = capacity - 1;
+        for (int other = 0; other < size; other++) {
+          if (lengths[other] <= 8) {
+            int at = spreadWord(words[other], lengths[other]) & shortMask;
+            while (shortTable[at] != 0) {
+              at = (at + 1) & shortMask;
+            }
+            shortTable[at] = other + 1;
+          }
+        }
+      }
+      return id;
+    }
+
+    /** Up to 8 bytes as a little-endian word, zero above the value. */
+    private static long word(ArrowBuf data, int start, int length) {
+      if (length == 0) {
+        return 0;
+      }
+      long address = data.memoryAddress() + start;
+      if (start + 8L <= data.capacity()) {
+        long word = MemoryUtil.getLong(address);
+        return length == 8 ? word : word & ((1L << (8 * length)) - 1);
+      }
+      long word = 0;
+      for (int b = 0; b < length; b++) {
+        word |= (MemoryUtil.getByte(address + b) & 0xFFL) << (8 * b);
+      }
+      return word;
+    }
+
+    private static int spreadWord(long word, int length) {
+      long h = (word + length) * 0x9E3779B97F4A7C15L;
+      return (int) (h ^ (h >>> 29));
+    }
+
+    /** Appends a new entry; returns its id. */
+    private int add(ArrowBuf data, int start, int length, int hash) {
       if (size == offsets.length) {
         offsets = Arrays.copyOf(offsets, size * 2);
         lengths = Arrays.copyOf(lengths, size * 2);
         hashes = Arrays.copyOf(hashes, size * 2);
+        words = Arrays.copyOf(words, size * 2);
       }
       offsets[size] = arena.size();
       lengths[size] = length;
       hashes[size] = hash;
       arena.writeFrom(data, start, length);
       plainBytes += 4 + length;
-      table[slot] = ++size;
       added = true;
-      if (size * 2 > mask) {
-        rehash();
-      }
-      return size - 1;
+      return size++;
     }
 
     private void rehash() {
@@ -193,6 +272,9 @@ final class Dictionaries {
       table = new int[capacity];
       mask = capacity - 1;
       for (int id = 0; id < size; id++) {
+        if (lengths[id] <= 8) {
+          continue;
+        }
         int slot = spread(hashes[id]) & mask;
         while (table[slot] != 0) {
           slot = (slot + 1) & mask;

@@ -252,13 +252,17 @@ class ArrowParquetWriterTest {
   @Test
   void aDictionaryThatOutgrowsItsLimitFallsBackToPlainMidChunk() throws Exception {
     Schema schema = new Schema(List.of(field("s", 1, ArrowType.Utf8.INSTANCE, true),
-        field("l", 2, new ArrowType.Int(64, true), false)));
+        field("l", 2, new ArrowType.Int(64, true), false),
+        field("short", 3, ArrowType.Utf8.INSTANCE, false)));
     try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
       for (int n = 0; n < 20_000; n++) {
         // Repeats at first (dictionary pays), then thousands of new values.
         String text = n < 5_000 ? "v" + n % 10 : "distinct-value-" + n;
         ((VarCharVector) root.getVector("s")).setSafe(n, text.getBytes(StandardCharsets.UTF_8));
         ((BigIntVector) root.getVector("l")).setSafe(n, n < 10_000 ? n % 3 : n);
+        // Values of 0 to 3 bytes, 300 distinct: the dictionary's short-value table grows.
+        String small = n % 300 == 0 ? "" : Integer.toString(n % 300, 7);
+        ((VarCharVector) root.getVector("short")).setSafe(n, small.getBytes(StandardCharsets.UTF_8));
       }
       root.setRowCount(20_000);
       Path file = write(schema, ParquetWriteOptions.DEFAULT.withPageSize(4 * 1024, 1_000).withDictionarySize(16 * 1024),
@@ -268,6 +272,7 @@ class ArrowParquetWriterTest {
       assertThat(s.getEncodings()).contains(Encoding.RLE_DICTIONARY, Encoding.PLAIN);
       assertThat(s.getEncoding_stats()).anyMatch(e -> e.getEncoding() == Encoding.PLAIN
           && e.getPage_type() == org.apache.parquet.format.PageType.DATA_PAGE);
+      assertThat(chunk(footer(file), "short").getEncodings()).contains(Encoding.RLE_DICTIONARY);
     }
   }
 

@@ -1,0 +1,120 @@
+package dev.datashard.io.parquet;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Compresses one writer's pages: small pages at once in the writing thread, larger ones on a
+ * shared pool of daemon threads (one per core), so the writing thread encodes the next page while
+ * the last one is compressed. At most {@link #MAX_IN_FLIGHT} pages of a writer wait or run at a
+ * time (the writer waits for the oldest beyond that), which bounds the memory they hold.
+ */
+final class PageCompressor implements AutoCloseable {
+  /** Pages below this are compressed in the writing thread: a hand-off would cost more. */
+  static final int INLINE_BELOW_BYTES = 32 * 1024;
+  static final int MAX_IN_FLIGHT = 8;
+
+  private static final ExecutorService POOL = Executors.newFixedThreadPool(
+      Math.max(1, Runtime.getRuntime().availableProcessors()), new java.util.concurrent.ThreadFactory() {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable task) {
+          Thread thread = new Thread(task, "datashard-parquet-compress-" + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        }
+      });
+
+  /** Each pool thread's compressors, by codec and level. */
+  private static final ThreadLocal<Map<ParquetCodec, Map<Integer, ParquetCodec.Compressor>>> POOLED =
+      ThreadLocal.withInitial(() -> new EnumMap<>(ParquetCodec.class));
+
+  private final ParquetCodec codec;
+  private final Integer level;
+  private final ParquetCodec.Compressor inline;
+  private final ArrayDeque<Page> inFlight = new ArrayDeque<>();
+
+  PageCompressor(ParquetCodec codec, Integer level) {
+    this.codec = codec;
+    this.level = level;
+    this.inline = codec.newCompressor(level);
+  }
+
+  /** A page body being compressed. */
+  static final class Page {
+    private final CompletableFuture<byte[]> future;
+    private byte[] compressed;
+
+    private Page(CompletableFuture<byte[]> future) {
+      this.future = future;
+    }
+
+    private Page(byte[] compressed) {
+      this.future = null;
+      this.compressed = compressed;
+    }
+
+    boolean isDone() {
+      return compressed != null || future.isDone();
+    }
+
+    /** The compressed bytes, waiting for them if needed. */
+    byte[] bytes() {
+      if (compressed == null) {
+        try {
+          compressed = future.join();
+        } catch (CompletionException e) {
+          throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+      }
+      return compressed;
+    }
+  }
+
+  /** Compresses {@code src[0, length)}; the caller may reuse {@code src} as soon as this returns. */
+  Page compress(byte[] src, int length) {
+    if (length < INLINE_BELOW_BYTES || codec == ParquetCodec.UNCOMPRESSED) {
+      return new Page(inline.compress(src, 0, length));
+    }
+    while (!inFlight.isEmpty() && inFlight.peekFirst().isDone()) {
+      inFlight.pollFirst();
+    }
+    if (inFlight.size() >= MAX_IN_FLIGHT) {
+      inFlight.pollFirst().bytes();
+    }
+    byte[] copy = Arrays.copyOf(src, length);
+    Page page = new Page(CompletableFuture.supplyAsync(() -> pooled().compress(copy, 0, copy.length), POOL));
+    inFlight.addLast(page);
+    return page;
+  }
+
+  /** Compresses at once in this thread (dictionary pages, at flush). */
+  byte[] compressNow(byte[] src, int length) {
+    return inline.compress(src, 0, length);
+  }
+
+  private ParquetCodec.Compressor pooled() {
+    return POOLED.get().computeIfAbsent(codec, c -> new java.util.HashMap<>())
+        .computeIfAbsent(level, l -> codec.newCompressor(l));
+  }
+
+  /** Waits for this writer's pages still being compressed. */
+  void awaitAll() {
+    while (!inFlight.isEmpty()) {
+      inFlight.pollFirst().bytes();
+    }
+  }
+
+  @Override
+  public void close() {
+    inline.close();
+  }
+}
