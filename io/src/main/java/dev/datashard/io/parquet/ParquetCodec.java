@@ -17,7 +17,8 @@ import org.apache.parquet.format.CompressionCodec;
  * (zstd-jni); none needs Hadoop.
  */
 public enum ParquetCodec {
-  UNCOMPRESSED("uncompressed", CompressionCodec.UNCOMPRESSED, Integer.MIN_VALUE, Integer.MAX_VALUE, null),
+  /** Levels from zstd's fastest negative levels to 22; default 3, as parquet-java's. */
+  ZSTD("zstd", CompressionCodec.ZSTD, Zstd.minCompressionLevel(), Zstd.maxCompressionLevel(), 3),
   SNAPPY("snappy", CompressionCodec.SNAPPY, Integer.MIN_VALUE, Integer.MAX_VALUE, null),
   /** gzip members (RFC 1952), as Hadoop's GzipCodec writes them; levels 0-9, default 6. */
   GZIP("gzip", CompressionCodec.GZIP, 0, 9, 6),
@@ -25,8 +26,7 @@ public enum ParquetCodec {
   LZ4("lz4", CompressionCodec.LZ4, Integer.MIN_VALUE, Integer.MAX_VALUE, null),
   /** One plain LZ4 block per page (Parquet's newer LZ4 codec). */
   LZ4_RAW("lz4_raw", CompressionCodec.LZ4_RAW, Integer.MIN_VALUE, Integer.MAX_VALUE, null),
-  /** Levels from zstd's fastest negative levels to 22; default 3, as parquet-java's. */
-  ZSTD("zstd", CompressionCodec.ZSTD, Zstd.minCompressionLevel(), Zstd.maxCompressionLevel(), 3);
+  UNCOMPRESSED("uncompressed", CompressionCodec.UNCOMPRESSED, Integer.MIN_VALUE, Integer.MAX_VALUE, null);
 
   /** Iceberg's default codec for Parquet data files. */
   public static final ParquetCodec DEFAULT = ZSTD;
