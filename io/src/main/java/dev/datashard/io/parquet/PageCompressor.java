@@ -33,19 +33,18 @@ final class PageCompressor implements AutoCloseable {
         }
       });
 
-  /** Each pool thread's compressors, by codec and level. */
+  /** Each thread's compressors (pool threads' and writing threads'), by codec and level. */
   private static final ThreadLocal<Map<ParquetCodec, Map<Integer, ParquetCodec.Compressor>>> POOLED =
       ThreadLocal.withInitial(() -> new EnumMap<>(ParquetCodec.class));
 
   private final ParquetCodec codec;
   private final Integer level;
-  private final ParquetCodec.Compressor inline;
   private final ArrayDeque<Page> inFlight = new ArrayDeque<>();
 
   PageCompressor(ParquetCodec codec, Integer level) {
     this.codec = codec;
     this.level = level;
-    this.inline = codec.newCompressor(level);
+    codec.newCompressor(level).close(); // fails now on a level the codec refuses
   }
 
   /** A page body being compressed. */
@@ -82,7 +81,7 @@ final class PageCompressor implements AutoCloseable {
   /** Compresses {@code src[0, length)}; the caller may reuse {@code src} as soon as this returns. */
   Page compress(byte[] src, int length) {
     if (length < INLINE_BELOW_BYTES || codec == ParquetCodec.UNCOMPRESSED) {
-      return new Page(inline.compress(src, 0, length));
+      return new Page(pooled().compress(src, 0, length));
     }
     while (!inFlight.isEmpty() && inFlight.peekFirst().isDone()) {
       inFlight.pollFirst();
@@ -98,9 +97,14 @@ final class PageCompressor implements AutoCloseable {
 
   /** Compresses at once in this thread (dictionary pages, at flush). */
   byte[] compressNow(byte[] src, int length) {
-    return inline.compress(src, 0, length);
+    return pooled().compress(src, 0, length);
   }
 
+  /**
+   * The calling thread's compressor for this codec and level, kept for the thread's life: a
+   * writer per small append would otherwise set up a native zstd context each time. A writer may
+   * move between threads; it never keeps one.
+   */
   private ParquetCodec.Compressor pooled() {
     return POOLED.get().computeIfAbsent(codec, c -> new java.util.HashMap<>())
         .computeIfAbsent(level, l -> codec.newCompressor(l));
@@ -115,6 +119,6 @@ final class PageCompressor implements AutoCloseable {
 
   @Override
   public void close() {
-    inline.close();
+    // Compressors belong to their threads.
   }
 }

@@ -242,11 +242,17 @@ public enum ParquetCodec {
     }
   }
 
+  /** Frees native zstd contexts of compressors nobody references any more (a finished thread's). */
+  private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
+
   private static final class ZstdCompressor extends Buffered {
     private final ZstdCompressCtx context = new ZstdCompressCtx();
+    private final java.lang.ref.Cleaner.Cleanable cleanable;
 
     ZstdCompressor(int level) {
       context.setLevel(level);
+      ZstdCompressCtx owned = context;
+      cleanable = CLEANER.register(this, owned::close);
     }
 
     @Override
@@ -258,7 +264,7 @@ public enum ParquetCodec {
 
     @Override
     public void close() {
-      context.close();
+      cleanable.clean();
     }
   }
 }

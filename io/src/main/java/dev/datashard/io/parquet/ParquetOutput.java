@@ -8,7 +8,7 @@ import java.nio.file.StandardOpenOption;
 
 /** A new local file written front to back through a buffer, knowing its position. */
 final class ParquetOutput implements AutoCloseable {
-  private static final int BUFFER = 256 * 1024;
+  private static final int BUFFER = 64 * 1024;
 
   private final FileChannel channel;
   private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
