@@ -1,7 +1,6 @@
 package dev.datashard.io.parquet;
 
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -40,6 +39,12 @@ final class PageCompressor implements AutoCloseable {
   private final ParquetCodec codec;
   private final Integer level;
   private final ArrayDeque<Page> inFlight = new ArrayDeque<>();
+  /**
+   * Copies of pages go back here once compressed, for the next pages: at most MAX_IN_FLIGHT + 1
+   * exist at a time, so a large append does not allocate its uncompressed bytes again on the heap.
+   */
+  private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> spare =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   PageCompressor(ParquetCodec codec, Integer level) {
     this.codec = codec;
@@ -89,10 +94,28 @@ final class PageCompressor implements AutoCloseable {
     if (inFlight.size() >= MAX_IN_FLIGHT) {
       inFlight.pollFirst().bytes();
     }
-    byte[] copy = Arrays.copyOf(src, length);
-    Page page = new Page(CompletableFuture.supplyAsync(() -> pooled().compress(copy, 0, copy.length), POOL));
+    byte[] copy = buffer(length);
+    System.arraycopy(src, 0, copy, 0, length);
+    Page page = new Page(CompletableFuture.supplyAsync(() -> {
+      try {
+        return pooled().compress(copy, 0, length);
+      } finally {
+        spare.offer(copy);
+      }
+    }, POOL));
     inFlight.addLast(page);
     return page;
+  }
+
+  /** A spare copy buffer of at least {@code length} bytes, or a new one. */
+  private byte[] buffer(int length) {
+    byte[] buffer;
+    while ((buffer = spare.poll()) != null) {
+      if (buffer.length >= length) {
+        return buffer;
+      }
+    }
+    return new byte[Math.max(length, INLINE_BELOW_BYTES * 2)];
   }
 
   /** Compresses at once in this thread (dictionary pages, at flush). */
