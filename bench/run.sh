@@ -44,7 +44,9 @@ elif [ $# -gt 0 ]; then
 else
   steps=('Latency\.createTable$' 'Latency\.append100Records$' 'Latency\.append10k' 'Latency\.read50k'
          'Contention\.' '-p store=local Throughput\.ingest$' '-p store=local Throughput\.scan'
-         '-p store=s3 -f 1 -wi 1 -i 3 DataShardThroughput\.')
+         '-p store=s3 -f 1 -wi 1 -i 3 DataShardThroughput\.'
+         '-p store=local -p codec=snappy,gzip,lz4,lz4_raw,uncompressed -f 1 -wi 1 -i 1 DataShardThroughput\.ingest$'
+         'CliAppend')
   check=true
 fi
 

@@ -14,9 +14,13 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 
 /**
- * Appends that become visible together, as one snapshot, at {@link #commit()}. Each append writes
- * its data file immediately; closing without committing deletes them again (nothing was ever
- * visible). Not thread-safe.
+ * Appends that become visible together, as one snapshot, at {@link #commit()}. Appends stream
+ * their rows into data files as they come, all appends of a transaction into the same files, each
+ * closed once it reaches the table's {@code write.target-file-size-bytes} (so many small appends
+ * make one file, and one huge append several); closing without committing deletes them again
+ * (nothing was ever visible). An append refused before any of its rows were written (a batch that
+ * does not fit the schema) leaves the transaction usable; one that fails part-way through its
+ * batches leaves it unable to commit. Not thread-safe.
  *
  * <pre>{@code
  * try (Transaction tx = table.newTransaction()) {
@@ -30,6 +34,7 @@ public final class Transaction implements AutoCloseable {
   private final Table table;
   private final Schema schema;
   private final List<PendingFile> files = new ArrayList<>();
+  private DataFileWriter writer;
   private boolean finished;
   private AppendCommit commit;
 
@@ -46,11 +51,14 @@ public final class Transaction implements AutoCloseable {
     }
   }
 
-  /** Streams every batch of {@code batches} into a new data file; the caller keeps owning the reader. */
+  /** Streams every batch of {@code batches} into the transaction's data files; the caller keeps owning the reader. */
   public Transaction append(ArrowReader batches) {
     checkOpen();
-    DataFileWriter.write(table.allocator(), table.operations().storage(), table.location(), schema,
-        batches).ifPresent(files::add);
+    if (writer == null) {
+      writer = new DataFileWriter(table.allocator(), table.operations().storage(), table.location(), schema,
+          table.properties());
+    }
+    writer.write(batches);
     return this;
   }
 
@@ -85,6 +93,9 @@ public final class Transaction implements AutoCloseable {
   /** Publishes every append as one snapshot; empty when nothing was appended. */
   public Optional<Snapshot> commit() {
     checkOpen();
+    if (writer != null) {
+      files.addAll(writer.finish());
+    }
     finished = true;
     if (files.isEmpty()) {
       return Optional.empty();
@@ -107,6 +118,9 @@ public final class Transaction implements AutoCloseable {
   public void close() {
     if (!finished) {
       finished = true;
+      if (writer != null) {
+        writer.close();
+      }
       files.forEach(file -> file.discard(table.operations().storage()));
     }
   }

@@ -6,6 +6,7 @@ import dev.datashard.Table;
 import dev.datashard.metadata.DataFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -31,6 +32,10 @@ public class DataShardThroughput extends ThroughputSettings {
   @Param({"10000000"})
   public long rows;
 
+  /** {@code write.parquet.compression-codec} of the tables written (Iceberg's default: zstd). */
+  @Param({"zstd"})
+  public String codec;
+
   private BufferAllocator allocator;
   private BenchStore tables;
   private DataShard shard;
@@ -46,20 +51,28 @@ public class DataShardThroughput extends ThroughputSettings {
     shard = DataShard.open(tables.config(), allocator);
     data = new IngestData(allocator, rows);
     Notes.record("arrow-bytes." + rows, data.arrowBytes());
-    scanned = shard.createTable("trial/scanned", Events.SCHEMA);
+    scanned = shard.createTable("trial/scanned", Events.SCHEMA, properties());
     try (ArrowReader batches = new BatchListReader(allocator, data.batches())) {
       scanned.append(batches);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     // Sizes as the manifest records them: the same on every store.
-    Notes.record("datashard.parquet-bytes." + rows,
-        scanned.newScan().files().stream().mapToLong(DataFile::fileSizeBytes).sum());
+    long bytes = scanned.newScan().files().stream().mapToLong(DataFile::fileSizeBytes).sum();
+    Notes.record("datashard.parquet-bytes." + codec + "." + rows, bytes);
+    Notes.record("datashard.data-files." + codec + "." + rows, scanned.newScan().files().size());
+    if (codec.equals("zstd")) {
+      Notes.record("datashard.parquet-bytes." + rows, bytes);
+    }
+  }
+
+  private Map<String, String> properties() {
+    return Map.of("write.parquet.compression-codec", codec);
   }
 
   @Setup(Level.Iteration)
   public void newTable() {
-    ingestTable = shard.createTable("ingest-" + iteration++, Events.SCHEMA);
+    ingestTable = shard.createTable("ingest-" + iteration++, Events.SCHEMA, properties());
   }
 
   @TearDown(Level.Trial)

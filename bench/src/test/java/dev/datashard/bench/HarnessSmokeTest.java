@@ -25,9 +25,9 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 class HarnessSmokeTest {
   /**
    * Latency 5 x 3 stores (local, local-nofsync, s3) + 5 Iceberg; throughput 2 x 2 stores (local,
-   * s3) + 3 Iceberg; contention 3 writer counts x 3 stores + 3 Iceberg.
+   * s3) + 3 Iceberg; contention 3 writer counts x 3 stores + 3 Iceberg; the CLI append.
    */
-  private static final int BENCHMARK_RUNS = 39;
+  private static final int BENCHMARK_RUNS = 40;
 
   @TempDir
   Path dir;
@@ -71,7 +71,8 @@ class HarnessSmokeTest {
             "Ingest of 20,000 rows", "DataShard `s3`: s [range], rows/s, MB/s", "Parquet written: DataShard",
             "| 10 | **", "DataShard `s3`: appends/s", "| Append 100 records | ",
             "S3: append 100 records, at most 2 sequential round trips",
-            "S3: full scan of a loaded table, data + at most 3 metadata round trips")
+            "S3: full scan of a loaded table, data + at most 3 metadata round trips",
+            "`datashard append` of one 20,000-row, five-column JSONL file", "Parquet bytes of the 20,000-row table")
         .doesNotContain("not run", "Not run", "| n/a |");
     assertThat(Files.readString(dir.resolve("charts/latency.svg"))).startsWith("<svg").endsWith("</svg>\n")
         .contains("Original, S3 same region", "DataShard local-nofsync", "DataShard s3 (S3Proxy on loopback)",

@@ -17,13 +17,15 @@ import org.apache.arrow.vector.ipc.ArrowReader;
  * Presents a caller's Arrow batches to the Parquet writer as the table's columns: matched by name,
  * in table order, with field ids in the schema, absent optional columns as nulls. The caller's
  * buffers are passed through, never copied. Each batch is validated (types, required values,
- * times of day) and measured for column statistics on its way through.
+ * times of day) and, unless the caller measures slices itself, measured for column statistics on
+ * its way through.
  */
 public final class AppendReader extends ArrowReader {
   private final Schema tableSchema;
   private final org.apache.arrow.vector.types.pojo.Schema arrowSchema;
   private final ArrowReader source;
   private final ColumnStatistics statistics;
+  private final boolean collectStatistics;
   private final List<FieldVector> ownedNullColumns = new ArrayList<>();
   private VectorSchemaRoot view;
   private VectorSchemaRoot emptyRoot;
@@ -32,14 +34,25 @@ public final class AppendReader extends ArrowReader {
   private ValidationException failure;
 
   public AppendReader(BufferAllocator allocator, Schema tableSchema, ArrowReader source) {
+    this(allocator, tableSchema, source, true);
+  }
+
+  /** @param collectStatistics whether {@link #statistics()} measures every batch */
+  public AppendReader(BufferAllocator allocator, Schema tableSchema, ArrowReader source, boolean collectStatistics) {
     super(allocator);
     this.tableSchema = tableSchema;
     this.arrowSchema = ArrowSchemas.toArrow(tableSchema);
     this.source = source;
     this.statistics = new ColumnStatistics(tableSchema);
+    this.collectStatistics = collectStatistics;
   }
 
-  /** The validation error that stopped the stream, if any (the native writer reports it only as text). */
+  /** The table's schema as Arrow fields: the schema of every batch this reader serves. */
+  public org.apache.arrow.vector.types.pojo.Schema arrowSchema() {
+    return arrowSchema;
+  }
+
+  /** The validation error that stopped the stream, if any. */
   public ValidationException failure() {
     return failure;
   }
@@ -88,7 +101,9 @@ public final class AppendReader extends ArrowReader {
         vectors.add(vector);
       }
       view = new VectorSchemaRoot(arrowSchema.getFields(), vectors, rows);
-      statistics.add(view);
+      if (collectStatistics) {
+        statistics.add(view);
+      }
       return true;
     } catch (ValidationException e) {
       failure = e;

@@ -3,13 +3,17 @@ package dev.datashard.arrow;
 import dev.datashard.Field;
 import dev.datashard.Schema;
 import dev.datashard.Type;
+import dev.datashard.io.parquet.ColumnSummary;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.IntFunction;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.util.ByteFunctionHelpers;
 import org.apache.arrow.vector.BaseVariableWidthVector;
@@ -47,12 +51,33 @@ public final class ColumnStatistics {
 
   /** Adds one batch whose vectors are in the schema's column order. */
   public void add(VectorSchemaRoot batch) {
-    int rows = batch.getRowCount();
-    rowCount += rows;
+    add(batch, 0, batch.getRowCount());
+  }
+
+  /** Adds rows {@code [from, to)} of a batch whose vectors are in the schema's column order. */
+  public void add(VectorSchemaRoot batch, int from, int to) {
+    rowCount += to - from;
+    boolean whole = from == 0 && to == batch.getRowCount();
     for (int c = 0; c < schema.fields().size(); c++) {
       Field field = schema.fields().get(c);
-      columns.get(field.id()).add(batch.getVector(c), rows);
+      columns.get(field.id()).add(batch.getVector(c), from, to, whole);
     }
+  }
+
+  /**
+   * The statistics of a file from what its Parquet writer counted while writing it
+   * ({@link ColumnSummary} of each top-level column, in schema order): no value is looked at
+   * again, and the result is what {@link #add} would have collected from the same rows.
+   */
+  public static ColumnStatistics fromSummaries(Schema schema, long rowCount,
+      IntFunction<Optional<ColumnSummary>> summaries) {
+    ColumnStatistics statistics = new ColumnStatistics(schema);
+    statistics.rowCount = rowCount;
+    for (int c = 0; c < schema.fields().size(); c++) {
+      Accumulator accumulator = statistics.columns.get(schema.fields().get(c).id());
+      summaries.apply(c).ifPresent(accumulator::add);
+    }
+    return statistics;
   }
 
   public long rowCount() {
@@ -130,64 +155,76 @@ public final class ColumnStatistics {
       this.type = type;
     }
 
-    void add(FieldVector vector, int rows) {
-      nulls += vector.getNullCount();
-      if (!type.isPrimitive() || type == Type.Primitive.UUID) {
-        // Nested values have no single bound. A uuid bound would mislead some reader either way:
-        // the order is unsigned bytes (Parquet, RFC 9562, DataShard's filters), but Iceberg Java
-        // 1.10 compares uuids as signed longs (apache/iceberg#14216) and would prune on it wrongly.
+    void add(FieldVector vector, int from, int to, boolean whole) {
+      if (!type.isPrimitive()) {
+        // Nested columns have no counts or bounds of their own in the manifests.
+        return;
+      }
+      if (whole) {
+        nulls += vector.getNullCount();
+      } else if (vector.getNullCount() > 0) {
+        for (int i = from; i < to; i++) {
+          if (vector.isNull(i)) {
+            nulls++;
+          }
+        }
+      }
+      if (type == Type.Primitive.UUID) {
+        // A uuid bound would mislead some reader either way: the order is unsigned bytes (Parquet,
+        // RFC 9562, DataShard's filters), but Iceberg Java 1.10 compares uuids as signed longs
+        // (apache/iceberg#14216) and would prune on it wrongly.
         return;
       }
       if (vector instanceof BigIntVector v) {
-        for (int i = 0; i < rows; i++) {
+        for (int i = from; i < to; i++) {
           if (!v.isNull(i)) {
             acceptLong(v.get(i));
           }
         }
       } else if (vector instanceof IntVector v) {
-        for (int i = 0; i < rows; i++) {
+        for (int i = from; i < to; i++) {
           if (!v.isNull(i)) {
             acceptLong(v.get(i));
           }
         }
       } else if (vector instanceof DateDayVector v) {
-        for (int i = 0; i < rows; i++) {
+        for (int i = from; i < to; i++) {
           if (!v.isNull(i)) {
             acceptLong(v.get(i));
           }
         }
       } else if (vector instanceof TimeMicroVector v) {
-        for (int i = 0; i < rows; i++) {
+        for (int i = from; i < to; i++) {
           if (!v.isNull(i)) {
             acceptLong(v.get(i));
           }
         }
       } else if (vector instanceof TimeStampVector v) {
-        for (int i = 0; i < rows; i++) {
+        for (int i = from; i < to; i++) {
           if (!v.isNull(i)) {
             acceptLong(v.get(i));
           }
         }
       } else if (vector instanceof BitVector v) {
-        for (int i = 0; i < rows; i++) {
+        for (int i = from; i < to; i++) {
           if (!v.isNull(i)) {
             acceptLong(v.get(i));
           }
         }
       } else if (vector instanceof Float8Vector v) {
-        for (int i = 0; i < rows; i++) {
+        for (int i = from; i < to; i++) {
           if (!v.isNull(i)) {
             acceptDouble(v.get(i));
           }
         }
       } else if (vector instanceof Float4Vector v) {
-        for (int i = 0; i < rows; i++) {
+        for (int i = from; i < to; i++) {
           if (!v.isNull(i)) {
             acceptDouble(v.get(i));
           }
         }
       } else if (vector instanceof DecimalVector v) {
-        for (int i = 0; i < rows; i++) {
+        for (int i = from; i < to; i++) {
           if (!v.isNull(i)) {
             BigDecimal value = v.getObject(i);
             minDecimal = minDecimal == null || value.compareTo(minDecimal) < 0 ? value : minDecimal;
@@ -198,7 +235,7 @@ public final class ColumnStatistics {
         // Compared in place in Arrow memory: only a new minimum or maximum is copied to the heap
         // (a copy per value was most of an ingest's heap allocation).
         ArrowBuf data = v.getDataBuffer();
-        for (int i = 0; i < rows; i++) {
+        for (int i = from; i < to; i++) {
           if (!v.isNull(i)) {
             int start = v.getStartOffset(i);
             int end = start + v.getValueLength(i);
@@ -211,12 +248,76 @@ public final class ColumnStatistics {
           }
         }
       } else if (vector instanceof FixedSizeBinaryVector v) {
-        for (int i = 0; i < rows; i++) {
+        for (int i = from; i < to; i++) {
           if (!v.isNull(i)) {
             acceptBytes(v.get(i));
           }
         }
       }
+    }
+
+    /** A writer's summary of the column (values in Parquet's plain encoding of the type). */
+    void add(ColumnSummary summary) {
+      if (!type.isPrimitive()) {
+        return;
+      }
+      nulls += summary.nullCount();
+      nans += summary.nanCount();
+      if (type == Type.Primitive.UUID || summary.min() == null) {
+        return;
+      }
+      byte[] min = summary.min();
+      byte[] max = summary.max();
+      if (type instanceof Type.Decimal decimal) {
+        BigDecimal low = decimal(min, decimal);
+        BigDecimal high = decimal(max, decimal);
+        minDecimal = minDecimal == null || low.compareTo(minDecimal) < 0 ? low : minDecimal;
+        maxDecimal = maxDecimal == null || high.compareTo(maxDecimal) > 0 ? high : maxDecimal;
+        return;
+      }
+      if (type instanceof Type.Fixed) {
+        acceptBytes(min);
+        acceptBytes(max);
+        return;
+      }
+      ByteBuffer low = ByteBuffer.wrap(min).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer high = ByteBuffer.wrap(max).order(ByteOrder.LITTLE_ENDIAN);
+      switch ((Type.Primitive) type) {
+        case BOOLEAN -> {
+          acceptLong(min[0]);
+          acceptLong(max[0]);
+        }
+        case INT, DATE -> {
+          acceptLong(low.getInt(0));
+          acceptLong(high.getInt(0));
+        }
+        case LONG, TIME, TIMESTAMP, TIMESTAMPTZ -> {
+          acceptLong(low.getLong(0));
+          acceptLong(high.getLong(0));
+        }
+        case FLOAT -> {
+          acceptDouble(low.getFloat(0));
+          acceptDouble(high.getFloat(0));
+        }
+        case DOUBLE -> {
+          acceptDouble(low.getDouble(0));
+          acceptDouble(high.getDouble(0));
+        }
+        case STRING, BINARY -> {
+          acceptBytes(min);
+          acceptBytes(max);
+        }
+        default -> {
+        }
+      }
+    }
+
+    private static BigDecimal decimal(byte[] plain, Type.Decimal type) {
+      BigInteger unscaled = type.precision() <= 9
+          ? BigInteger.valueOf(ByteBuffer.wrap(plain).order(ByteOrder.LITTLE_ENDIAN).getInt(0))
+          : type.precision() <= 18 ? BigInteger.valueOf(ByteBuffer.wrap(plain).order(ByteOrder.LITTLE_ENDIAN).getLong(0))
+          : new BigInteger(plain);
+      return new BigDecimal(unscaled, type.scale());
     }
 
     private void acceptLong(long value) {

@@ -13,8 +13,9 @@ import java.util.stream.Stream;
 /**
  * The table properties DataShard interprets, by Iceberg's names, and the check every change of
  * them passes. The retry defaults are DataShard's: it expects many concurrent writers (more
- * retries, a shorter first wait than Iceberg's). Any other key is stored as given: it may belong
- * to another engine.
+ * retries, a shorter first wait than Iceberg's). How data files are written ({@code write.parquet.*},
+ * {@code write.target-file-size-bytes}) has its rules in {@link WriteProperties}. Any other key is
+ * stored as given: it may belong to another engine.
  */
 public final class TableProperties {
   public static final WholeNumber COMMIT_NUM_RETRIES = new WholeNumber("commit.retry.num-retries", 50);
@@ -60,10 +61,17 @@ public final class TableProperties {
       }
     });
     Set<String> waits = Set.of(COMMIT_MIN_WAIT_MS.key(), COMMIT_MAX_WAIT_MS.key());
-    if (updates.keySet().stream().anyMatch(waits::contains) || removals.stream().anyMatch(waits::contains)) {
+    if (touches(updates, removals, waits)) {
       checkWaits(changed);
     }
+    if (touches(updates, removals, WriteProperties.KEYS)) {
+      WriteProperties.validate(changed);
+    }
     return changed;
+  }
+
+  private static boolean touches(Map<String, String> updates, Set<String> removals, Set<String> keys) {
+    return updates.keySet().stream().anyMatch(keys::contains) || removals.stream().anyMatch(keys::contains);
   }
 
   private static void check(String key, String value) {
@@ -76,6 +84,7 @@ public final class TableProperties {
       }
       return;
     }
+    WriteProperties.validate(key, value);
     TableProperty property = INTERPRETED.get(key);
     if (property != null) {
       property.brokenRule(value).ifPresent(rule -> {

@@ -69,10 +69,11 @@ class StreamingReadTest {
   @BeforeEach
   void open() {
     storage = (CountingStorage) warehouse.shard().storage();
-    table = warehouse.shard().createTable("t", WIDE);
+    // Uncompressed, so each file is above 1 MiB: smaller ones are fetched whole in one GET.
+    table = warehouse.shard().createTable("t", WIDE, Map.of("write.parquet.compression-codec", "uncompressed"));
     for (int file = 0; file < 6; file++) {
       List<Map<String, Object>> rows = new ArrayList<>();
-      for (int i = 0; i < 8000; i++) { // files above 1 MiB: smaller ones are fetched whole in one GET
+      for (int i = 0; i < 8000; i++) {
         long id = file * 10_000L + i;
         rows.add(Map.of("id", id, "payload", "payload-" + id + "-" + "x".repeat(200), "score", (double) i));
       }

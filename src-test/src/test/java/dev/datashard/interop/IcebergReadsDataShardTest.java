@@ -81,7 +81,11 @@ class IcebergReadsDataShardTest {
     allocator.close(); // throws when any Arrow buffer was not released
   }
 
-  /** Three snapshots: two single appends and one transaction of three appends (one an Arrow batch). */
+  /**
+   * Three snapshots: two single appends and one transaction of three appends (one an Arrow batch).
+   * A target file size of 1 byte makes every append of the transaction close its own file (they
+   * would share one otherwise): five files of ten rows each.
+   */
   private record Written(dev.datashard.Table table, List<Snapshot> snapshots) {}
 
   private Written writeAllTypes() {
@@ -89,6 +93,7 @@ class IcebergReadsDataShardTest {
     List<Snapshot> snapshots = new ArrayList<>();
     snapshots.add(table.appendRecords(AllTypes.rows(0, 10)).orElseThrow());
     snapshots.add(table.appendRecords(AllTypes.rows(10, 20)).orElseThrow());
+    table.setProperties(Map.of("write.target-file-size-bytes", "1"));
     try (Transaction tx = table.newTransaction();
         VectorSchemaRoot batch = RecordBatches.fromRecords(allocator, AllTypes.SCHEMA, AllTypes.rows(30, 40))) {
       tx.appendRecords(AllTypes.rows(20, 30));

@@ -38,11 +38,9 @@ import org.apache.iceberg.mapping.MappingUtil;
 import org.apache.iceberg.mapping.NameMappingParser;
 import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.parquet.ParquetSchemaUtil;
-import org.apache.iceberg.types.TypeUtil;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.schema.GroupType;
-import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
@@ -85,8 +83,7 @@ class ParquetFieldIdsTest {
   /**
    * Every column, nested ones and list elements and map keys and values included, has the id,
    * repetition, physical and logical type of the Parquet schema Iceberg derives from the table
-   * schema, except the one deviation Arrow's writer imposes: decimals of precision 18 or less are
-   * fixed_len_byte_array of the minimum length instead of int32/int64, which readers accept.
+   * schema (decimals as int32, int64 or fixed_len_byte_array by precision, as the spec says).
    */
   @Test
   void dataShardFilesHaveTheParquetSchemaIcebergExpects() throws IOException {
@@ -120,14 +117,6 @@ class ParquetFieldIdsTest {
     if (expected.isPrimitive()) {
       PrimitiveType e = expected.asPrimitiveType();
       PrimitiveType a = actual.asPrimitiveType();
-      if (e.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation decimal) {
-        if (a.getPrimitiveTypeName() != PrimitiveType.PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY
-            || a.getTypeLength() != TypeUtil.decimalRequiredBytes(decimal.getPrecision())
-            || !decimal.equals(a.getLogicalTypeAnnotation())) {
-          differences.add(where + ": " + a + ", not a minimal fixed_len_byte_array " + decimal);
-        }
-        return;
-      }
       if (e.getPrimitiveTypeName() != a.getPrimitiveTypeName() || e.getTypeLength() != a.getTypeLength()
           || !Objects.equals(e.getLogicalTypeAnnotation(), a.getLogicalTypeAnnotation())) {
         differences.add(where + ": " + a + ", not " + e);

@@ -109,8 +109,10 @@ class S3TableTest {
 
   @Test
   void multipartSizedDataFilesRoundTrip() throws IOException {
-    Table table = shard.createTable("big-" + System.nanoTime(), EVENTS);
-    int rows = 600_000; // about 12 MB of Parquet, above the 5 MiB part size
+    // Uncompressed, so the file is about 19 MB of Parquet, above the 5 MiB part size (zstd: 2.4 MB).
+    Table table = shard.createTable("big-" + System.nanoTime(), EVENTS,
+        Map.of("write.parquet.compression-codec", "uncompressed"));
+    int rows = 600_000;
     try (VectorSchemaRoot batch = VectorSchemaRoot.create(
         dev.datashard.arrow.ArrowSchemas.toArrow(EVENTS), allocator)) {
       BigIntVector ids = (BigIntVector) batch.getVector(0);

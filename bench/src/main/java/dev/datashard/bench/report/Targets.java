@@ -13,6 +13,11 @@ final class Targets {
         String.format(Locale.ROOT, "missed by %s ms (%.1fx the limit)", Format.sig3(measured - limit), measured / limit));
   }
 
+  /** A "no more than" target of a quantity other than time (bytes, files). */
+  void atMostQuantity(String target, double measured, double limit, String measuredText) {
+    check(target, measuredText, measured <= limit, String.format(Locale.ROOT, "missed: %.2fx the limit", measured / limit));
+  }
+
   /** An "at least" target, e.g. 2x faster than Iceberg. */
   void atLeast(String target, double measured, double minimum, String measuredText) {
     check(target, measuredText, measured >= minimum,

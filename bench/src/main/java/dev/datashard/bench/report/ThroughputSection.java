@@ -19,7 +19,8 @@ final class ThroughputSection {
       long rows = Long.parseLong(rowsText);
       String size = "rows=" + rowsText;
       List<String> stores = results.values("DataShardThroughput.", "store").stream()
-          .filter(s -> results.find("DataShardThroughput.ingest", "store=" + s, size).isPresent()).toList();
+          .filter(s -> results.find("DataShardThroughput.ingest", "store=" + s, size, DEFAULT_CODEC).isPresent())
+          .toList();
       if (stores.isEmpty()) {
         continue;
       }
@@ -39,17 +40,86 @@ final class ThroughputSection {
           + "directory and uploads it through the S3 Transfer Manager (multipart); the scan downloads it to a "
           + "local file first; S3Proxy stores it on the same disk.\n\n");
       out.append("Arrow data: ").append(noted(notes, "arrow-bytes." + rows)).append("; Parquet written: DataShard ")
-          .append(noted(notes, "datashard.parquet-bytes." + rows)).append(" (the same file on every store), Iceberg Java ")
-          .append(noted(notes, "iceberg.parquet-bytes." + rows)).append(".\n\n");
+          .append(noted(notes, "datashard.parquet-bytes." + rows)).append(" (zstd, the default; the same file on "
+              + "every store), Iceberg Java ")
+          .append(noted(notes, "iceberg.parquet-bytes." + rows)).append(" (its default, zstd).\n\n");
+      codecs(out, results, notes, rows, size);
+      Optional<JmhResult> peer = results.find("IcebergThroughput.ingest", size);
       for (String store : stores) {
+        Optional<JmhResult> ingest = results.find("DataShardThroughput.ingest", "store=" + store, size, DEFAULT_CODEC);
+        if (ingest.isEmpty()) {
+          continue;
+        }
+        double rate = rows / ingest.get().median();
         if (StoreColumns.isLocal(store)) {
-          results.find("DataShardThroughput.ingest", "store=" + store, size).ifPresent(r -> targets.atLeast(
-              "Ingest of " + Format.count(rows) + " rows >= 1,000,000 rows/s (" + store + ")",
-              rows / r.median(), 1_000_000, Format.count(rows / r.median()) + " rows/s"));
+          targets.atLeast("Ingest of " + Format.count(rows) + " rows >= 10,000,000 rows/s (" + store + ")",
+              rate, 10_000_000, Format.count(rate) + " rows/s");
+          peer.ifPresent(p -> targets.atLeast("Ingest (" + store + "): at least 1.5x Iceberg Java",
+              p.median() / ingest.get().median(), 1.5, Format.ratio(p.median() / ingest.get().median())));
+        } else {
+          targets.atLeast("Ingest of " + Format.count(rows) + " rows >= 5,000,000 rows/s (" + store + ")",
+              rate, 5_000_000, Format.count(rate) + " rows/s");
         }
       }
+      if (notes.containsKey("datashard.parquet-bytes." + rows) && notes.containsKey("iceberg.parquet-bytes." + rows)) {
+        long ours = notes.get("datashard.parquet-bytes." + rows);
+        long theirs = notes.get("iceberg.parquet-bytes." + rows);
+        targets.atMostQuantity("Parquet bytes of the " + Format.count(rows) + "-row table at most Iceberg Java's",
+            ours, theirs, Format.bytes(ours) + " vs " + Format.bytes(theirs));
+      }
     }
+    cli(out, results, notes, targets);
     return out.toString();
+  }
+
+  static final String DEFAULT_CODEC = "codec=zstd";
+  private static final List<String> CODECS = List.of("zstd", "snappy", "gzip", "lz4", "lz4_raw", "uncompressed");
+
+  /** Bytes (and ingest time on local disk, where measured) of the same table in every codec. */
+  private static void codecs(StringBuilder out, Results results, Map<String, Long> notes, long rows, String size) {
+    List<String> measured = CODECS.stream().filter(c -> notes.containsKey("datashard.parquet-bytes." + c + "." + rows))
+        .toList();
+    if (measured.size() < 2) {
+      return;
+    }
+    Long iceberg = notes.get("iceberg.parquet-bytes." + rows);
+    MarkdownTable table = new MarkdownTable("Codec (`write.parquet.compression-codec`)", "Parquet bytes",
+        "Bytes per row", "vs Iceberg Java (zstd)", "Ingest, `local`: s, rows/s");
+    for (String codec : measured) {
+      long bytes = notes.get("datashard.parquet-bytes." + codec + "." + rows);
+      Optional<JmhResult> ingest = results.find("DataShardThroughput.ingest", "store=local", size, "codec=" + codec);
+      table.row("`" + codec + "`", Format.bytes(bytes), Format.sig3((double) bytes / rows),
+          iceberg == null ? "" : Format.ratio((double) bytes / iceberg),
+          ingest.map(r -> Format.sig3(r.median()) + " s, " + Format.count(rows / r.median()) + " rows/s").orElse(""));
+    }
+    out.append("Per codec (the `scanned` table of the same run; one data file each; ingest medians of the codec "
+        + "step, fewer iterations than the table above):\n\n").append(table.render()).append('\n');
+  }
+
+  /** {@code datashard append} of one large JSONL file (CliAppend), in the JVM. */
+  private static void cli(StringBuilder out, Results results, Map<String, Long> notes, Targets targets) {
+    for (String rowsText : results.values("CliAppend.", "rows")) {
+      long rows = Long.parseLong(rowsText);
+      Optional<JmhResult> append = results.find("CliAppend.append", "rows=" + rowsText);
+      if (append.isEmpty()) {
+        continue;
+      }
+      JmhResult r = append.get();
+      long files = notes.getOrDefault("cli.data-files." + rows, -1L);
+      long bytes = notes.getOrDefault("cli.jsonl-bytes." + rows, 0L);
+      MarkdownTable table = new MarkdownTable("CLI workload", "s [range]", "rows/s", "MB/s of JSONL",
+          "data files");
+      table.row("`datashard append` of one " + Format.count(rows) + "-row, five-column JSONL file ("
+          + Format.bytes(bytes) + ")", Format.sig3(r.median()) + " [" + Format.sig3(r.forkMin()) + "-"
+          + Format.sig3(r.forkMax()) + "]", "**" + Format.count(rows / r.median()) + "**",
+          Format.sig3(bytes / r.median() / 1e6), files < 0 ? "not recorded" : Long.toString(files));
+      out.append(table.render()).append('\n').append("The CLI's entry point called in the JMH fork (`CliAppend`): "
+          + "a JVM's start is not included. Each append goes to a new table.\n\n");
+      if (files >= 0) {
+        targets.atMostQuantity("CLI append of " + Format.count(rows) + " JSONL rows: one data file", files, 1,
+            files + (files == 1 ? " file" : " files"));
+      }
+    }
   }
 
   private static String noted(Map<String, Long> notes, String key) {
@@ -60,7 +130,7 @@ final class ThroughputSection {
       String peerName, Results results, String size, long rows, long arrowBytes) {
     List<Optional<JmhResult>> ours = new ArrayList<>();
     for (String store : columns.stores()) {
-      ours.add(results.find("DataShardThroughput." + method, "store=" + store, size));
+      ours.add(results.find("DataShardThroughput." + method, "store=" + store, size, DEFAULT_CODEC));
     }
     Optional<JmhResult> peer = results.find(peerName, size);
     table.row(columns.cells(workload, ours, peer, r -> cell(r, rows, arrowBytes)));

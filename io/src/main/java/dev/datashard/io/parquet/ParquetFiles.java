@@ -24,9 +24,14 @@ import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * Parquet through Arrow's native dataset module: Arrow buffers go to and from Parquet without a
- * row-by-row copy in Java. Field ids travel as the {@code PARQUET:field_id} metadata of Arrow
- * fields.
+ * Parquet through Arrow's native dataset module: scans read Parquet files into Arrow buffers
+ * without a row-by-row copy in Java. Field ids travel as the {@code PARQUET:field_id} metadata of
+ * Arrow fields.
+ *
+ * <p>{@link #write} is Arrow C++'s writer, which DataShard's appends used before
+ * {@link ArrowParquetWriter} (uncompressed pages: Arrow Java's dataset writer takes no writer
+ * properties). It stays to produce files in that layout, as tables written by earlier versions and
+ * other Arrow-based tools hold them.
  */
 public final class ParquetFiles {
   /** Arrow field metadata key the Parquet writer turns into a Parquet field id, and back. */
