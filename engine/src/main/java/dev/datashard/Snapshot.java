@@ -18,6 +18,12 @@ public record Snapshot(
   /** Summary key under which DataShard records the id of the commit that made the snapshot. */
   public static final String COMMIT_ID = "datashard.commit-id";
 
+  /**
+   * Summary key of an append's idempotency key ({@link Transaction#idempotencyKey}): an append
+   * whose key the table already holds commits nothing.
+   */
+  public static final String IDEMPOTENCY_KEY = "datashard.idempotency-key";
+
   public Snapshot {
     requireNonNull(manifestList, "manifestList");
     summary = Map.copyOf(requireNonNull(summary, "summary"));

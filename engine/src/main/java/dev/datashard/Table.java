@@ -1,6 +1,7 @@
 package dev.datashard;
 
 import dev.datashard.commit.DeleteCommit;
+import dev.datashard.commit.IdempotencyKeys;
 import dev.datashard.commit.MetadataCommit;
 import dev.datashard.commit.OrphanFiles;
 import dev.datashard.commit.SnapshotExpiry;
@@ -10,6 +11,7 @@ import dev.datashard.metadata.TableProperties;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
@@ -121,6 +123,15 @@ public final class Table {
   /** Several appends committed as one snapshot, or none. */
   public Transaction newTransaction() {
     return new Transaction(this);
+  }
+
+  /**
+   * The snapshot id of the commit that recorded {@code idempotencyKey} ({@link
+   * Transaction#idempotencyKey}), when this table, as last loaded, holds the key.
+   */
+  public OptionalLong idempotencyKeyCommit(String idempotencyKey) {
+    return IdempotencyKeys.find(metadata(), idempotencyKey).map(c -> OptionalLong.of(c.snapshotId()))
+        .orElse(OptionalLong.empty());
   }
 
   public Scan newScan() {

@@ -1,5 +1,7 @@
 package dev.datashard;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.datashard.commit.AppendCommit;
 import dev.datashard.commit.DataFileWriter;
 import dev.datashard.commit.ExistingFiles;
@@ -10,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 
@@ -21,6 +24,9 @@ import org.apache.arrow.vector.ipc.ArrowReader;
  * (nothing was ever visible). An append refused before any of its rows were written (a batch that
  * does not fit the schema) leaves the transaction usable; one that fails part-way through its
  * batches leaves it unable to commit. Not thread-safe.
+ *
+ * <p>Exactly once: with an {@link #idempotencyKey}, retrying the same append after a crash or an
+ * {@link AmbiguousCommitException} can never add its rows twice.
  *
  * <pre>{@code
  * try (Transaction tx = table.newTransaction()) {
@@ -37,6 +43,7 @@ public final class Transaction implements AutoCloseable {
   private DataFileWriter writer;
   private boolean finished;
   private AppendCommit commit;
+  private String idempotencyKey;
 
   Transaction(Table table) {
     this.table = table;
@@ -90,7 +97,28 @@ public final class Transaction implements AutoCloseable {
     }
   }
 
-  /** Publishes every append as one snapshot; empty when nothing was appended. */
+  /**
+   * Makes the commit conditional on {@code key}: the key is committed atomically with the rows
+   * (in the snapshot's summary), and {@link #commit()} publishes nothing when the table already
+   * holds it, because an earlier try of this append landed. Use one key per batch of input (a
+   * file name and offset, a job run id): the same key on different rows drops the later rows. A
+   * key stays known while its snapshot is in the current snapshot's history, and for
+   * {@code datashard.idempotency.retention-hours} (default 168) after expiry removes the snapshot.
+   */
+  public Transaction idempotencyKey(String key) {
+    checkOpen();
+    requireNonNull(key, "key");
+    if (key.isBlank()) {
+      throw new ValidationException("an idempotency key must not be blank");
+    }
+    this.idempotencyKey = key;
+    return this;
+  }
+
+  /**
+   * Publishes every append as one snapshot; empty when nothing was appended, or when the table
+   * already holds this transaction's idempotency key ({@link #earlierCommit()} tells which).
+   */
   public Optional<Snapshot> commit() {
     checkOpen();
     if (writer != null) {
@@ -100,8 +128,17 @@ public final class Transaction implements AutoCloseable {
     if (files.isEmpty()) {
       return Optional.empty();
     }
-    commit = new AppendCommit(table.operations(), schema, files);
-    return Optional.of(commit.commit());
+    commit = new AppendCommit(table.operations(), schema, files, idempotencyKey);
+    return commit.commit();
+  }
+
+  /**
+   * When {@link #commit()} published nothing because the table held the idempotency key: the
+   * snapshot id of the earlier commit that recorded it (the snapshot may have expired since).
+   */
+  public OptionalLong earlierCommit() {
+    return commit == null ? OptionalLong.empty()
+        : commit.earlierCommit().map(c -> OptionalLong.of(c.snapshotId())).orElse(OptionalLong.empty());
   }
 
   /**

@@ -7,9 +7,11 @@ import dev.datashard.Transaction;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -23,24 +25,50 @@ final class AppendCommand implements Callable<Integer> {
   @Parameters(index = "1..*", arity = "1..*", paramLabel = "FILE")
   List<Path> files;
 
+  @Option(names = "--idempotency-key", paramLabel = "KEY",
+      description = "Append exactly once: when the table already holds KEY (an earlier run of this append"
+          + " committed), append nothing and exit 0. Use one key per input, e.g. the file name and its date.")
+  String idempotencyKey;
+
   @Override
   public Integer call() throws Exception {
     Progress progress = new Progress(System.err, System.console() != null);
     try (DataShard shard = Main.openStore()) {
       Table target = shard.loadTable(table);
+      // Checked before reading the inputs to save the work; the commit checks again, atomically.
+      OptionalLong earlier = idempotencyKey == null ? OptionalLong.empty() : target.idempotencyKeyCommit(idempotencyKey);
+      if (earlier.isPresent()) {
+        spec.commandLine().getOut().println(alreadyCommitted(earlier.getAsLong()));
+        return 0;
+      }
       InputFiles inputs = new InputFiles(shard.allocator(), progress);
       Optional<Snapshot> snapshot;
       try (Transaction tx = target.newTransaction()) {
+        if (idempotencyKey != null) {
+          tx.idempotencyKey(idempotencyKey);
+        }
         for (Path file : files) {
           inputs.append(tx, file);
         }
         snapshot = tx.commit();
+        earlier = tx.earlierCommit();
       }
       progress.finish();
-      spec.commandLine().getOut().println(snapshot
-          .map(s -> "appended " + s.summary().get("added-records") + " rows in snapshot " + s.snapshotId())
-          .orElse("nothing to append: the files hold no rows (no snapshot created)"));
+      String outcome;
+      if (snapshot.isPresent()) {
+        outcome = "appended " + snapshot.get().summary().get("added-records") + " rows in snapshot "
+            + snapshot.get().snapshotId();
+      } else if (earlier.isPresent()) {
+        outcome = alreadyCommitted(earlier.getAsLong());
+      } else {
+        outcome = "nothing to append: the files hold no rows (no snapshot created)";
+      }
+      spec.commandLine().getOut().println(outcome);
     }
     return 0;
+  }
+
+  private String alreadyCommitted(long snapshotId) {
+    return "nothing appended: idempotency key '" + idempotencyKey + "' was committed in snapshot " + snapshotId;
   }
 }

@@ -38,19 +38,32 @@ import java.util.stream.Collectors;
  * knows that attempt can no longer land (its version exists, holding this commit or another),
  * nothing the commit wrote is deleted, and giving up is reported as an
  * {@link AmbiguousCommitException}, never as a failure: the PUT may still reach the store late.
+ *
+ * <p>An append with an idempotency key checks every base it builds on: when the key is committed
+ * there already (an earlier try of the same append landed), it publishes nothing and deletes what
+ * it wrote. Since a publish succeeds only on the newest version, the check always sees the newest.
  */
 public final class AppendCommit {
   private final TableOperations ops;
   private final Schema schema;
   private final List<PendingFile> files;
+  private final String idempotencyKey;
   private final String commitId = UUID.randomUUID().toString();
   private final long snapshotId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
   private int attempts;
+  private IdempotencyKeys.EarlierCommit earlierCommit;
 
-  public AppendCommit(TableOperations ops, Schema schema, List<PendingFile> files) {
+  /** @param idempotencyKey the key to record, or null for an append without one */
+  public AppendCommit(TableOperations ops, Schema schema, List<PendingFile> files, String idempotencyKey) {
     this.ops = ops;
     this.schema = schema;
     this.files = List.copyOf(files);
+    this.idempotencyKey = idempotencyKey;
+  }
+
+  /** The earlier commit of this append's idempotency key, when {@link #commit()} found one. */
+  public Optional<IdempotencyKeys.EarlierCommit> earlierCommit() {
+    return Optional.ofNullable(earlierCommit);
   }
 
   /** Publishing attempts made so far (1 when the first attempt won). */
@@ -58,7 +71,8 @@ public final class AppendCommit {
     return attempts;
   }
 
-  public Snapshot commit() {
+  /** The new snapshot; empty when the idempotency key was committed already ({@link #earlierCommit()}). */
+  public Optional<Snapshot> commit() {
     Storage storage = ops.storage();
     List<DataFile> dataFiles = files.stream().map(PendingFile::file).toList();
     String manifest = ops.location() + "/metadata/" + commitId + "-m0.avro";
@@ -87,6 +101,12 @@ public final class AppendCommit {
       while (true) {
         attempts++;
         checkAppendable(base.metadata(), specId);
+        if (idempotencyKey != null) {
+          earlierCommit = IdempotencyKeys.find(base.metadata(), idempotencyKey).orElse(null);
+          if (earlierCommit != null) {
+            return Optional.empty();
+          }
+        }
         Snapshot parent = base.metadata().currentSnapshot().orElse(null);
         checkNotInTable(parent);
         long sequenceNumber = base.metadata().lastSequenceNumber() + 1;
@@ -130,7 +150,7 @@ public final class AppendCommit {
               .isPresent()) {
             ops.cacheManifests(manifestList, manifests);
             committed = snapshot;
-            return snapshot;
+            return Optional.of(snapshot);
           }
           // Someone published this version first: another writer, or a late PUT of this commit's
           // own (then the refresh below finds it).
@@ -140,7 +160,7 @@ public final class AppendCommit {
           Optional<Snapshot> own = ownCommit(latest.metadata());
           if (own.isPresent()) {
             committed = own.get();
-            return committed;
+            return Optional.of(committed);
           }
           unresolvedVersion = resolve(unresolvedVersion, latest);
         }
@@ -160,7 +180,7 @@ public final class AppendCommit {
         Optional<Snapshot> own = ownCommit(base.metadata());
         if (own.isPresent()) {
           committed = own.get();
-          return committed;
+          return Optional.of(committed);
         }
         unresolvedVersion = resolve(unresolvedVersion, base);
       }
@@ -273,6 +293,9 @@ public final class AppendCommit {
     putTotal(summary, "total-position-deletes", previous, 0, noneIfNoDeletes);
     putTotal(summary, "total-equality-deletes", previous, 0, noneIfNoDeletes);
     summary.put(Snapshot.COMMIT_ID, commitId);
+    if (idempotencyKey != null) {
+      summary.put(Snapshot.IDEMPOTENCY_KEY, idempotencyKey);
+    }
     return summary;
   }
 

@@ -17,7 +17,8 @@ import java.util.Set;
  * Removes old snapshots from the metadata and then deletes the files only they referenced:
  * their manifest lists, manifests no kept snapshot lists, and data files no kept manifest holds.
  * Files are deleted only after the new metadata is published, so readers of the new metadata
- * never miss a file; a reader still on an expired snapshot may, as in Iceberg.
+ * never miss a file; a reader still on an expired snapshot may, as in Iceberg. The idempotency
+ * keys of expired appends stay known for their retention window ({@link IdempotencyKeys}).
  */
 public final class SnapshotExpiry {
 
@@ -42,7 +43,9 @@ public final class SnapshotExpiry {
       expired.addAll(expirable(base.metadata(), olderThanMillis, retainLast));
       Set<Long> ids = new HashSet<>();
       expired.forEach(s -> ids.add(s.snapshotId()));
-      return base.metadata().withoutSnapshots(ids, System.currentTimeMillis(), base.file());
+      long now = System.currentTimeMillis();
+      return base.metadata().withoutSnapshots(ids, now, base.file())
+          .withProperties(IdempotencyKeys.afterExpiry(base.metadata(), expired, now), now, null);
     });
     return deleteUnreferenced(ops, published.metadata(), expired);
   }

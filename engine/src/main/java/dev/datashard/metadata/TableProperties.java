@@ -30,6 +30,9 @@ public final class TableProperties {
       new WholeNumber("write.metadata.previous-versions-max", 100);
   public static final Flag METADATA_DELETE_AFTER_COMMIT =
       new Flag("write.metadata.delete-after-commit.enabled", false);
+  /** How long an idempotency key outlives its snapshot's expiry (DataShard's own key; 7 days). */
+  public static final WholeNumber IDEMPOTENCY_RETENTION_HOURS =
+      new WholeNumber("datashard.idempotency.retention-hours", 168);
 
   /**
    * Iceberg's reserved key that asks for a format version. The metadata holds the version, so
@@ -39,7 +42,8 @@ public final class TableProperties {
 
   private static final Map<String, TableProperty> INTERPRETED = Stream.of(COMMIT_NUM_RETRIES,
       COMMIT_MIN_WAIT_MS, COMMIT_MAX_WAIT_MS, COMMIT_TOTAL_TIMEOUT_MS, MANIFEST_MERGE_ENABLED,
-      MANIFEST_MIN_COUNT_TO_MERGE, METADATA_PREVIOUS_VERSIONS_MAX, METADATA_DELETE_AFTER_COMMIT)
+      MANIFEST_MIN_COUNT_TO_MERGE, METADATA_PREVIOUS_VERSIONS_MAX, METADATA_DELETE_AFTER_COMMIT,
+      IDEMPOTENCY_RETENTION_HOURS)
       .collect(Collectors.toMap(TableProperty::key, Function.identity()));
 
   private TableProperties() {}

@@ -13,7 +13,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The CLI's appends: right-sized data files whatever the input, and the write properties' rules. */
+/**
+ * The CLI's appends: right-sized data files whatever the input, the write properties' rules, and
+ * exactly-once appends with an idempotency key.
+ */
 class AppendFilesTest {
   @TempDir Path dir;
 
@@ -91,5 +94,24 @@ class AppendFilesTest {
     assertThat(run("set-property", table, "write.parquet.compression-codec", "snappy").code()).isZero();
     assertThat(run("append", table, jsonl("small.jsonl", 10).toString()).code()).isZero();
     assertThat(run("count", table).out().trim()).isEqualTo("10");
+  }
+
+  @Test
+  void anAppendRetriedWithItsIdempotencyKeyCommitsNothing() throws IOException {
+    String table = createTable();
+    String input = jsonl("day-1.jsonl", 100).toString();
+    Result first = run("append", table, input, "--idempotency-key", "day-1.jsonl@2026-11-30");
+    assertThat(first.code()).as(first.err()).isZero();
+    String snapshot = first.out().replaceAll("(?s).*in snapshot (-?\\d+).*", "$1");
+
+    Result retry = run("append", table, input, "--idempotency-key", "day-1.jsonl@2026-11-30");
+    assertThat(retry.code()).as(retry.err()).isZero();
+    assertThat(retry.out().strip()).isEqualTo("nothing appended: idempotency key 'day-1.jsonl@2026-11-30' was"
+        + " committed in snapshot " + snapshot);
+    assertThat(run("count", table).out().trim()).isEqualTo("100");
+    assertThat(run("snapshots", table, "--format", "jsonl").out().lines()).hasSize(1);
+
+    assertThat(run("append", table, input, "--idempotency-key", "day-1.jsonl@2026-12-01").code()).isZero();
+    assertThat(run("count", table).out().trim()).isEqualTo("200");
   }
 }

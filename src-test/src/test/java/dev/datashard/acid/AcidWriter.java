@@ -23,10 +23,16 @@ import java.util.concurrent.CountDownLatch;
  * environment variables, as for any DataShard program.
  *
  * <p>Usage: {@code AcidWriter TABLE WRITER COMMITS ROWS [--warmup TABLE] [--keep-going] [--autostart]
- * [--pace-ms N]} ({@code --pace-ms}: a pause between commits, an application's think time)
+ * [--pace-ms N] [--idempotent] [--first-seq N]} ({@code --pace-ms}: a pause between commits, an
+ * application's think time; {@code --idempotent}: each commit carries the key {@code writer#seq},
+ * so a restarted writer may retry a batch its killed predecessor was committing, and a commit
+ * that throws is retried with the same key, as a batch job would, up to {@value #RETRIES} times; {@code
+ * --first-seq}: the first batch to commit)
  *
  * <p>Protocol, one line each. Out: {@code READY w}; {@code ACK w seq snapshotId attempts micros}
- * after each commit returned; {@code FAIL w seq ExceptionClass message} when a commit threw (the
+ * after each commit returned (for a keyed batch the table already held: the earlier snapshot);
+ * {@code RETRY w seq ExceptionClass message} before an idempotent retry;
+ * {@code FAIL w seq ExceptionClass message} when a commit threw (the
  * writer stops unless {@code --keep-going}); {@code PAUSED w seq phase} when an armed step was
  * reached (see {@link PhaseStorage}; the process then waits to be killed); {@code DONE w}. In:
  * {@code GO} starts committing (at once with {@code --autostart}), {@code STOP} ends after the commit in progress, {@code PAUSE
@@ -44,6 +50,8 @@ public final class AcidWriter {
   private static final PrintStream OUT = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 
   private static volatile boolean stopRequested;
+
+  static final int RETRIES = 20;
 
   private AcidWriter() {}
 
@@ -69,6 +77,8 @@ public final class AcidWriter {
     String warmup = null;
     boolean keepGoing = false;
     long paceMillis = 0;
+    boolean idempotent = false;
+    long firstSeq = 0;
     CountDownLatch go = new CountDownLatch(1);
     for (int i = 4; i < args.length; i++) {
       switch (args[i]) {
@@ -76,6 +86,8 @@ public final class AcidWriter {
         case "--keep-going" -> keepGoing = true;
         case "--autostart" -> go.countDown();
         case "--pace-ms" -> paceMillis = Long.parseLong(args[++i]);
+        case "--idempotent" -> idempotent = true;
+        case "--first-seq" -> firstSeq = Long.parseLong(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -99,24 +111,40 @@ public final class AcidWriter {
       Table table = shard.loadTable(tableName);
       say("READY " + writer);
       go.await();
-      for (long seq = 0; seq < commits && !stopRequested; seq++) {
-        if (seq > 0 && paceMillis > 0) {
+      for (long seq = firstSeq; seq < firstSeq + commits && !stopRequested; seq++) {
+        if (seq > firstSeq && paceMillis > 0) {
           Thread.sleep(paceMillis);
         }
         seqNow[0] = seq;
         phases.currentSeq(seq);
         long start = System.nanoTime();
-        try (Transaction tx = table.newTransaction()) {
-          tx.appendRecords(batch(writer, seq, rows));
-          Snapshot snapshot = tx.commit().orElseThrow();
-          long micros = (System.nanoTime() - start) / 1000;
-          say("ACK " + writer + " " + seq + " " + snapshot.snapshotId() + " " + tx.commitAttempts()
-              + " " + micros);
-        } catch (RuntimeException e) {
-          say("FAIL " + writer + " " + seq + " " + e.getClass().getSimpleName() + " "
-              + String.valueOf(e.getMessage()).replace('\n', ' '));
+        RuntimeException failure = null;
+        for (int retry = 0; retry <= (idempotent ? RETRIES : 0); retry++) {
+          if (failure != null) {
+            say("RETRY " + writer + " " + seq + " " + describe(failure));
+          }
+          try (Transaction tx = table.newTransaction()) {
+            if (failure != null) {
+              table.refresh();
+            }
+            if (idempotent) {
+              tx.idempotencyKey(writer + "#" + seq);
+            }
+            tx.appendRecords(batch(writer, seq, rows));
+            java.util.Optional<Snapshot> snapshot = tx.commit();
+            long snapshotId = snapshot.isPresent() ? snapshot.get().snapshotId() : tx.earlierCommit().orElseThrow();
+            long micros = (System.nanoTime() - start) / 1000;
+            say("ACK " + writer + " " + seq + " " + snapshotId + " " + tx.commitAttempts() + " " + micros);
+            failure = null;
+            break;
+          } catch (RuntimeException e) {
+            failure = e;
+          }
+        }
+        if (failure != null) {
+          say("FAIL " + writer + " " + seq + " " + describe(failure));
           if (!keepGoing) {
-            e.printStackTrace();
+            failure.printStackTrace();
             exitCode = 1;
             break;
           }
@@ -147,6 +175,10 @@ public final class AcidWriter {
     }
     // The test that started this writer is gone (or done with it): leave no process behind.
     Runtime.getRuntime().halt(3);
+  }
+
+  private static String describe(RuntimeException e) {
+    return e.getClass().getSimpleName() + " " + String.valueOf(e.getMessage()).replace('\n', ' ');
   }
 
   private static void say(String line) {

@@ -36,6 +36,7 @@ final class WriterProcess implements AutoCloseable {
   private final OutputStream stdin;
   private final List<Ack> acks = new ArrayList<>();
   private final List<Failure> failures = new ArrayList<>();
+  private final List<Failure> retries = new ArrayList<>();
   private final List<String> otherLines = new ArrayList<>();
   private Pause pause;
   private boolean ready;
@@ -107,6 +108,7 @@ final class WriterProcess implements AutoCloseable {
                   Long.parseLong(a[5]), System.nanoTime()));
             }
             case "FAIL" -> failures.add(new Failure(w[1], Long.parseLong(w[2]), w[3], w.length > 4 ? w[4] : ""));
+            case "RETRY" -> retries.add(new Failure(w[1], Long.parseLong(w[2]), w[3], w.length > 4 ? w[4] : ""));
             case "PAUSED" -> pause = new Pause(Long.parseLong(w[2]), w[3], System.nanoTime());
             case "DONE" -> done = true;
             default -> otherLines.add(line);
@@ -230,6 +232,11 @@ final class WriterProcess implements AutoCloseable {
 
   synchronized int ackCount() {
     return acks.size();
+  }
+
+  /** The failed tries an idempotent writer retried. */
+  synchronized List<Failure> retries() {
+    return List.copyOf(retries);
   }
 
   synchronized List<Failure> failures() {
