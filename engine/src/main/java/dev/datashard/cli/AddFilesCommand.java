@@ -11,7 +11,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "add-files", description = {"Adds existing Parquet files to the table in place, in one commit",
+@Command(name = "add-files", footer = {"%nExample:", "  datashard add-files events file:///data/export/part-0.parquet file:///data/export/part-1.parquet"},
+    description = {"Adds existing Parquet files to the table in place, in one commit",
     "(absolute locations in the table's store; columns are matched by name and checked)."})
 final class AddFilesCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "append", description = "Appends files (.jsonl, .csv, .parquet, .arrow) in one commit.")
+@Command(name = "append", footer = {"%nExample:", "  datashard append events day-1.jsonl day-1.csv", "  datashard append events day-1.jsonl --idempotency-key day-1.jsonl@2026-11-30"},
+    description = "Appends files (.jsonl, .csv, .parquet, .arrow) in one commit.")
 final class AppendCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -14,7 +14,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "copy", description = {"Copies a table with all its snapshots, between stores too.",
+@Command(name = "copy", footer = {"%nExample:", "  datashard copy events s3://backup-bucket/tables/events"},
+    description = {"Copies a table with all its snapshots, between stores too.",
     "s3://BUCKET/KEY names a table on S3 (endpoint and keys from DATASHARD_S3_*); an absolute path or",
     "file: URI one on local disk; any other name one in the store DATASHARD_STORAGE_TYPE selects."})
 final class CopyCommand implements Callable<Integer> {

@@ -9,7 +9,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "count", description = "Prints the number of rows (from metadata only, unless --where needs the data).")
+@Command(name = "count", footer = {"%nExample:", "  datashard count events --where \"event = 'login'\""},
+    description = "Prints the number of rows (from metadata only, unless --where needs the data).")
 final class CountCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -12,7 +12,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "create", description = "Creates an empty table.")
+@Command(name = "create", footer = {"%nExample:", "  datashard create events --schema schema.json"},
+    description = "Creates an empty table.")
 final class CreateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -9,7 +9,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "delete-files", description = {"Removes whole data files (locations as 'files' lists them)",
+@Command(name = "delete-files", footer = {"%nExample:",
+    "  datashard files events --where \"ts < 1700000000000\"       # the locations",
+    "  datashard delete-files events file:///wh/events/data/00000-0-7f3a.parquet"},
+    description = {"Removes whole data files (locations as 'files' lists them)",
     "in a new snapshot; older snapshots keep them until expired."})
 final class DeleteFilesCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

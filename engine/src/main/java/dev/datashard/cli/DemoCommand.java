@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
  * A tour of the engine on the original DataShard's example table, with wall-clock timings of the
  * original's latency-table operations (medians of a few runs; the JMH harness measures properly).
  */
-@Command(name = "demo", description = "Creates tables in DIR (default: a fresh local warehouse), ingests, reads, prints timings.")
+@Command(name = "demo", footer = {"%nExample:", "  datashard demo", "  datashard demo /tmp/my-warehouse"},
+    description = "Creates tables in DIR (default: a fresh local warehouse), ingests, reads, prints timings.")
 final class DemoCommand implements Callable<Integer> {
   private static final String[] EVENTS = {"login", "logout", "click", "view", "purchase"};
   private static final int RUNS = 7;

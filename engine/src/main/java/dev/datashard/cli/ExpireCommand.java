@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "expire", description = "Removes old snapshots and the files only they referenced.")
+@Command(name = "expire", footer = {"%nExample:", "  datashard expire events --older-than 2026-11-01T00:00:00Z --retain-last 10"},
+    description = "Removes old snapshots and the files only they referenced.")
 final class ExpireCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

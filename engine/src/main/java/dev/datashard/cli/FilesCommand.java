@@ -12,7 +12,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "files", description = "Lists the data files a scan would read (after pruning by --where).")
+@Command(name = "files", footer = {"%nExample:", "  datashard files events --where \"user_id between 10 and 20\""},
+    description = "Lists the data files a scan would read (after pruning by --where).")
 final class FilesCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -10,7 +10,9 @@ import picocli.CommandLine.Command;
  * The {@code datashard} command line. Exit code 0 on success; on error one line on stderr and a
  * non-zero code (1 for a failed operation, 2 for a usage error).
  */
-@Command(name = "datashard", mixinStandardHelpOptions = true, version = "datashard 0.1.0",
+// The help options are inherited: every command answers --help with its usage and an example.
+@Command(name = "datashard", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+    version = "datashard 0.1.0",
     description = "Apache Iceberg v2 tables on local disk or S3, Arrow-native.%n"
         + "The store comes from DATASHARD_STORAGE_TYPE (local, the default, or s3) and DATASHARD_S3_*.",
     subcommands = {CreateCommand.class, AppendCommand.class, ScanCommand.class, CountCommand.class,

@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "orphans", description = "Deletes files under the table that no metadata references.")
+@Command(name = "orphans", footer = {"%nExample:", "  datashard orphans events --dry-run"},
+    description = "Deletes files under the table that no metadata references.")
 final class OrphansCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

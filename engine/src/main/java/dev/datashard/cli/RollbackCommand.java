@@ -8,7 +8,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "rollback", description = "Makes an older snapshot current again (no data is copied).")
+@Command(name = "rollback", footer = {"%nExample:", "  datashard rollback events 1464430520496590269"},
+    description = "Makes an older snapshot current again (no data is copied).")
 final class RollbackCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

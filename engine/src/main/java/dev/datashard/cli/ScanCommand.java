@@ -20,7 +20,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "scan", description = "Prints rows of the current (or a chosen) snapshot.")
+@Command(name = "scan", footer = {"%nExample:",
+    "  datashard scan events --columns user_id --where \"user_id >= 10\" --limit 5",
+    "  datashard scan events --snapshot 1464430520496590269 --format csv"},
+    description = "Prints rows of the current (or a chosen) snapshot.")
 final class ScanCommand implements Callable<Integer> {
   enum Format { jsonl, csv, table }
 

@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "set-property", description = "Sets (or with --unset removes) a table property.")
+@Command(name = "set-property", footer = {"%nExample:", "  datashard set-property events write.parquet.compression-codec snappy"},
+    description = "Sets (or with --unset removes) a table property.")
 final class SetPropertyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "snapshots", description = "Lists the table's snapshots, oldest first.")
+@Command(name = "snapshots", footer = {"%nExample:", "  datashard snapshots events --format table"},
+    description = "Lists the table's snapshots, oldest first.")
 final class SnapshotsCommand implements Callable<Integer> {
   enum Format { jsonl, table }
 

@@ -224,4 +224,14 @@ class MainTest {
     assertThat(demo.out()).contains("create table", "append 10,000 records", "read 50,000 records",
         "ingest 1,000,000 rows");
   }
+
+  @Test
+  void everyCommandAnswersHelpWithItsUsageAndAnExample() {
+    for (String command : new picocli.CommandLine(new Main()).getSubcommands().keySet()) {
+      Result help = run(command, "--help");
+      assertThat(help.code()).as(command + " --help: " + help.err()).isZero();
+      assertThat(help.out()).as(command).startsWith("Usage: datashard " + command).contains("Example:")
+          .contains("  datashard " + command + " ");
+    }
+  }
 }
