@@ -234,4 +234,16 @@ class MainTest {
           .contains("  datashard " + command + " ");
     }
   }
+
+  @Test
+  void benchOnLocalDiskPrintsTheLatencyTableAndLeavesNothingBehind() {
+    Result bench = run("bench", "--iterations", "1");
+    assertThat(bench.code()).as(bench.err()).isZero();
+    assertThat(bench.out()).contains("| Operation | Local (median / p90) |", "| append 100 records | ",
+        "| read 50,000 records (every value) | ");
+    Path warehouse = Path.of(bench.out().lines().findFirst().orElseThrow().replaceAll("^local disk (\\S+): .*", "$1"));
+    assertThat(warehouse.getFileName().toString()).startsWith("datashard-bench-");
+    assertThat(warehouse).as("the local warehouse is deleted").doesNotExist();
+    assertThat(run("bench", "--iterations", "0").code()).isEqualTo(2);
+  }
 }

@@ -119,4 +119,37 @@ class S3CliTest {
     assertThat(denied.err()).contains("DATASHARD_S3_SECRET_KEY").doesNotContain("not-the-secret-42");
     assertThat(denied.err().lines()).hasSize(1);
   }
+
+  @Test
+  void benchMeasuresS3BesideLocalDiskAndDropsEveryTableItMade() throws Exception {
+    server.createBucket("bench-bucket");
+    Map<String, String> env = s3Env("bench-bucket");
+    Result bench = datashard(env, "bench", "--iterations", "2");
+    assertThat(bench.code()).as(bench.err()).isZero();
+    List<String> table = bench.out().lines().filter(line -> line.startsWith("| ")).toList();
+    assertThat(table.get(0)).isEqualTo("| Operation | Local (median / p90) | S3 (median / p90) |");
+    assertThat(table.subList(1, table.size())).extracting(line -> line.split(" \\| ")[0])
+        .containsExactly("| create table", "| append 100 records", "| append 10,000 records",
+            "| append 10,000 rows (Arrow batch)", "| read 50,000 records (every value)");
+    assertThat(table.subList(1, table.size())).allSatisfy(line -> assertThat(line).matches(
+        "\\| [^|]+ \\| \\d+\\.\\d\\d ms / \\d+\\.\\d\\d ms \\| \\d+\\.\\d\\d ms / \\d+\\.\\d\\d ms \\|"));
+    // Only retired version markers may stay: every table was dropped.
+    try (var s3 = dev.datashard.io.StorageConfig.s3(server.config("bench-bucket").build()).open()) {
+      assertThat(s3.list("s3://bench-bucket/cli/")).allSatisfy(object ->
+          assertThat(dev.datashard.commit.TableOperations.isRetired(object)).as(object.location()).isTrue());
+    }
+
+    Result local = datashard(Map.of(), "bench", "--store", "s3");
+    assertThat(local.code()).isEqualTo(2);
+    assertThat(local.err()).contains("--store s3 needs an S3 store", "DATASHARD_STORAGE_TYPE=s3");
+  }
+
+  @Test
+  void theDemoRunsOnTheConfiguredBucket() throws Exception {
+    server.createBucket("demo-bucket");
+    Result demo = datashard(s3Env("demo-bucket"), "demo");
+    assertThat(demo.code()).as(demo.err()).isZero();
+    assertThat(demo.out()).contains("DataShard demo: S3 s3://demo-bucket/cli", "medians of 7 runs",
+        "now has 1000100 rows");
+  }
 }
