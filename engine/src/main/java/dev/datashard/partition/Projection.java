@@ -27,10 +27,12 @@ import java.util.Set;
 /**
  * Inclusive projection, as Iceberg's {@code Projections.inclusive}: turns a filter on a table's
  * columns into a filter on a spec's partition values that every partition holding a matching row
- * satisfies, so partitions (and their files) failing it can be skipped. A predicate no partition
- * field can express becomes true. {@code ts >= X} becomes {@code ts_day >= day(X)}; bucket keeps
- * only {@code =} and {@code in}; truncate keeps ranges, equality and prefixes. Literals of the
- * result are in forms {@code Expression} takes for the partition field's type.
+ * satisfies, so partitions (and their files) failing it can be skipped. {@code ts >= X} becomes
+ * {@code ts_day >= day(X)}; bucket keeps only {@code =} and {@code in}; truncate keeps ranges,
+ * equality and prefixes; what a transform cannot express becomes {@code is not null} (DataShard's
+ * comparisons are never true for null, so a matching row's partition value is not null), and a
+ * predicate on a column no field transforms becomes true. Literals of the result are in forms
+ * {@code Expression} takes for the partition field's type.
  */
 public final class Projection {
   private Projection() {}
@@ -107,6 +109,15 @@ public final class Projection {
     if (predicate instanceof IsNull isNull) {
       return new IsNull(name, isNull.negated()); // the other transforms keep exactly the nulls
     }
+    Expression projected = projectValues(field, column, predicate);
+    // A row a comparison, in or starts with accepts is not null (null compares false), nor is its
+    // partition value: partitions of nulls only can be skipped even when nothing else projects.
+    return projected instanceof Expression.True ? Expression.isNotNull(name) : projected;
+  }
+
+  private static Expression projectValues(PartitionField field, Field column, Expression predicate) {
+    Transform transform = field.transform();
+    String name = field.name();
     if (predicate instanceof StartsWith startsWith) {
       if (!(transform instanceof Transform.Truncate truncate)) {
         return Expression.alwaysTrue();

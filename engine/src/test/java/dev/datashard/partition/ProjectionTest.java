@@ -44,8 +44,9 @@ class ProjectionTest {
     int bucketOf7 = (Integer) new Transform.Bucket(16).apply(dev.datashard.Type.Primitive.INT, 7);
     assertThat(project("user_id = 7")).isEqualTo(Expression.equal("user_id_bucket", bucketOf7));
     assertThat(project("user_id in (7, 7)")).isEqualTo(new Expression.In("user_id_bucket", List.of(bucketOf7), false));
-    assertThat(project("user_id > 7")).isEqualTo(Expression.alwaysTrue());
-    assertThat(project("user_id != 7")).isEqualTo(Expression.alwaysTrue());
+    // Only that the value is not null: a comparison with null is never true.
+    assertThat(project("user_id > 7")).isEqualTo(Expression.isNotNull("user_id_bucket"));
+    assertThat(project("user_id != 7")).isEqualTo(Expression.isNotNull("user_id_bucket"));
     assertThat(project("user_id is null")).isEqualTo(Expression.isNull("user_id_bucket"));
   }
 
@@ -56,8 +57,8 @@ class ProjectionTest {
     assertThat(project("id > -1")).isEqualTo(Expression.greaterThanOrEqual("id_trunc", 0L));
     assertThat(project("price = 10.65")).isEqualTo(Expression.equal("price_trunc", new BigDecimal("10.50")));
     assertThat(project("price < 10.50")).isEqualTo(Expression.lessThanOrEqual("price_trunc", new BigDecimal("10.00")));
-    // More places than the column has: no value equals it, and nothing is projected.
-    assertThat(project("price = 10.655")).isEqualTo(Expression.alwaysTrue());
+    // More places than the column has: no value equals it, and only not-null is projected.
+    assertThat(project("price = 10.655")).isEqualTo(Expression.isNotNull("price_trunc"));
     assertThat(project("name < 'abc'")).isEqualTo(Expression.lessThanOrEqual("name_trunc", "ab"));
     assertThat(project("name > 'abc'")).isEqualTo(Expression.greaterThanOrEqual("name_trunc", "ab"));
     assertThat(project("name starts with 'a'")).isEqualTo(Expression.startsWith("name_trunc", "a"));
@@ -66,14 +67,16 @@ class ProjectionTest {
     assertThat(project("name starts with '\uD83D\uDE00a'")).isEqualTo(Expression.equal("name_trunc", "\uD83D\uDE00a"));
     assertThat(project("not name starts with 'a'")).isEqualTo(new Expression.StartsWith("name_trunc", "a", true));
     assertThat(project("not name starts with 'ab'")).isEqualTo(Expression.notEqual("name_trunc", "ab"));
-    assertThat(project("not name starts with 'abc'")).isEqualTo(Expression.alwaysTrue());
+    assertThat(project("not name starts with 'abc'")).isEqualTo(Expression.isNotNull("name_trunc"));
   }
 
   @Test
   void identityKeepsEveryPredicateAndLogicIsKept() {
     assertThat(project("region != 'eu' and not (region in ('us', 'ap'))")).isEqualTo(Expression.and(
         Expression.notEqual("region", "eu"), new Expression.In("region", List.of("us", "ap"), true)));
-    assertThat(project("region = 'eu' or user_id > 3")).isEqualTo(Expression.alwaysTrue());
+    assertThat(project("region = 'eu' or user_id > 3")).isEqualTo(Expression.or(Expression.equal("region", "eu"),
+        Expression.isNotNull("user_id_bucket")));
+    assertThat(project("region = 'eu' or x > 3")).isEqualTo(Expression.alwaysTrue());
     assertThat(project("not (region = 'eu' or x > 3)")).isEqualTo(Expression.notEqual("region", "eu"));
   }
 }
