@@ -75,10 +75,9 @@ public final class PartitionValues {
     }
     return switch ((Type.Primitive) type) {
       case BOOLEAN, INT, LONG, FLOAT, DOUBLE -> value.toString();
-      case DATE -> Values.date((Integer) value).toString();
+      // Iceberg's text of a time drops zero seconds (LocalTime.toString); its JSON does not.
       case TIME -> Values.time((Long) value).toString();
-      case TIMESTAMP -> Values.timestamp((Long) value).toString();
-      case TIMESTAMPTZ -> Values.timestamptz((Long) value).toString();
+      case DATE, TIMESTAMP, TIMESTAMPTZ -> isoText((Type.Primitive) type, value);
       case STRING -> new String((byte[]) value, StandardCharsets.UTF_8);
       case UUID -> Values.uuid((byte[]) value).toString();
       case BINARY -> Base64.getEncoder().encodeToString((byte[]) value);
@@ -107,13 +106,21 @@ public final class PartitionValues {
       case LONG -> JSON.numberNode((Long) value);
       case FLOAT -> JSON.numberNode((Float) value);
       case DOUBLE -> JSON.numberNode((Double) value);
-      case DATE -> JSON.textNode(Values.date((Integer) value).format(DateTimeFormatter.ISO_LOCAL_DATE));
-      case TIME -> JSON.textNode(Values.time((Long) value).format(DateTimeFormatter.ISO_LOCAL_TIME));
-      case TIMESTAMP -> JSON.textNode(Values.timestamp((Long) value).format(DateTimeFormatter.ISO_LOCAL_DATE_TIME));
-      case TIMESTAMPTZ -> JSON.textNode(Values.timestamptz((Long) value).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+      case DATE, TIME, TIMESTAMP, TIMESTAMPTZ -> JSON.textNode(isoText((Type.Primitive) type, value));
       case STRING -> JSON.textNode(new String((byte[]) value, StandardCharsets.UTF_8));
       case UUID -> JSON.textNode(Values.uuid((byte[]) value).toString());
       case BINARY -> JSON.textNode(HexFormat.of().withUpperCase().formatHex((byte[]) value));
+    };
+  }
+
+  /** ISO-8601 with seconds always and fractions only when nonzero; instants in UTC as {@code +00:00}, as Iceberg writes them. */
+  private static String isoText(Type.Primitive type, Object value) {
+    return switch (type) {
+      case DATE -> Values.date((Integer) value).format(DateTimeFormatter.ISO_LOCAL_DATE);
+      case TIME -> Values.time((Long) value).format(DateTimeFormatter.ISO_LOCAL_TIME);
+      case TIMESTAMP -> Values.timestamp((Long) value).format(DateTimeFormatter.ISO_LOCAL_DATE_TIME);
+      case TIMESTAMPTZ -> Values.timestamp((Long) value).format(DateTimeFormatter.ISO_LOCAL_DATE_TIME) + "+00:00";
+      default -> throw new IllegalArgumentException(type + " is no date or time");
     };
   }
 
