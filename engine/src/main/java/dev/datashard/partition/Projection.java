@@ -137,7 +137,7 @@ public final class Projection {
         }
         values.add(result(column, transform.apply(column.type(), value.get())));
       }
-      if (isTime(transform)) {
+      if (olderIcebergWroteOneMore(transform, column.type())) {
         values.addAll(values.stream().filter(v -> (Integer) v < 0).map(v -> (Object) ((Integer) v + 1)).toList());
       }
       return new In(name, List.copyOf(values), false);
@@ -161,7 +161,24 @@ public final class Projection {
       value = step(value, op == Operator.LT ? -1 : 1);
     }
     Object partition = result(column, transform.apply(column.type(), value));
-    if (isTime(transform) && (Integer) partition < 0 && projected != Operator.GT_EQ) {
+    if (transform instanceof Transform.Truncate truncate
+        && (column.type() == Primitive.INT || column.type() == Primitive.LONG)) {
+      if (projected != Operator.EQ && !TransformValues.truncationKeepsOrder(column.type(), truncate.width())) {
+        return Expression.isNotNull(name);
+      }
+      Object overflowed = TransformValues.overflowedTruncation(column.type(), truncate.width());
+      // The lowest values' partition is near the maximum (see overflowedTruncation). A range from
+      // the bottom holds it; a range from inside that lowest band is every partition. (Iceberg's
+      // projection misses both.)
+      if (overflowed != null && projected == Operator.LT_EQ) {
+        return or(new Comparison(name, projected, partition), Expression.equal(name, overflowed));
+      }
+      if (overflowed != null && projected == Operator.GT_EQ && partition.equals(overflowed)) {
+        return Expression.isNotNull(name);
+      }
+    }
+    if (olderIcebergWroteOneMore(transform, column.type()) && (Integer) partition < 0
+        && projected != Operator.GT_EQ) {
       // Iceberg 0.10 and older wrote time partition values before 1970 one too large; Iceberg's
       // projection still admits them, and so does this one, to read tables those versions wrote.
       return projected == Operator.EQ ? new In(name, List.of(partition, (Integer) partition + 1), false)
@@ -190,9 +207,13 @@ public final class Projection {
     return codePoints == width ? Expression.notEqual(name, prefix) : Expression.alwaysTrue();
   }
 
-  private static boolean isTime(Transform transform) {
+  /**
+   * Whether Iceberg 0.10 and older wrote this transform's values before 1970 one too large: every
+   * time transform but the day of a date, which is the date's own day number.
+   */
+  private static boolean olderIcebergWroteOneMore(Transform transform, Type source) {
     return transform instanceof Transform.Year || transform instanceof Transform.Month
-        || transform instanceof Transform.Day || transform instanceof Transform.Hour;
+        || transform instanceof Transform.Hour || transform instanceof Transform.Day && source != Primitive.DATE;
   }
 
   /** An integral storage value moved by one unit (of its type: a day, a microsecond, 10^-scale). */

@@ -93,6 +93,27 @@ final class TransformValues {
     return value - (((value % width) + width) % width);
   }
 
+  /**
+   * Whether int truncation is monotonic apart from the overflow at the minimum: for widths above
+   * 2^30 the formula's {@code (v % W) + W} overflows for positive values too. (Longs compute it in
+   * 64 bits, where an int width cannot overflow it.)
+   */
+  static boolean truncationKeepsOrder(Type type, int width) {
+    return type != Type.Primitive.INT || width <= 1 << 30;
+  }
+
+  /**
+   * The partition value of the ints or longs within {@code width} of the type's minimum, where the
+   * spec's formula overflows when {@code width} does not divide the minimum: they all share one
+   * value near the maximum. Null when no value overflows.
+   */
+  static Object overflowedTruncation(Type type, int width) {
+    if (type == Type.Primitive.INT) {
+      return Math.floorMod(Integer.MIN_VALUE, width) == 0 ? null : truncateInt(Integer.MIN_VALUE, width);
+    }
+    return Math.floorMod(Long.MIN_VALUE, width) == 0 ? null : truncateLong(Long.MIN_VALUE, width);
+  }
+
   static BigInteger truncateUnscaled(BigInteger unscaled, int width) {
     return unscaled.subtract(unscaled.mod(BigInteger.valueOf(width)));
   }

@@ -37,6 +37,12 @@ class ProjectionTest {
     assertThat(project("ts = '1969-12-31T10:00:00'")).isEqualTo(Expression.in("ts_day", -1, 0));
     assertThat(project("ts <= '1969-12-31T10:00:00'")).isEqualTo(Expression.lessThanOrEqual("ts_day", 0));
     assertThat(project("ts >= '1969-12-31T10:00:00'")).isEqualTo(Expression.greaterThanOrEqual("ts_day", -1));
+    // The day of a date is its day number, which no Iceberg version got wrong.
+    PartitionSpec dates = PartitionSpec.parse(dev.datashard.Schema.fromJson("""
+        {"fields": [{"id": 1, "name": "d", "type": "date", "required": false},
+                    {"id": 2, "name": "e", "type": "date", "required": false}]}"""), 0, "day(d), month(e)");
+    assertThat(Projection.inclusive(dates, Expression.parse("d = '1969-12-31' and e = '1969-12-31'")))
+        .isEqualTo(Expression.and(Expression.equal("d_day", -1), Expression.in("e_month", -1, 0)));
   }
 
   @Test
@@ -52,8 +58,10 @@ class ProjectionTest {
 
   @Test
   void truncationKeepsRangesEqualityAndPrefixes() {
-    assertThat(project("id < 20")).isEqualTo(Expression.lessThanOrEqual("id_trunc", 10L));
-    assertThat(project("id <= 20")).isEqualTo(Expression.lessThanOrEqual("id_trunc", 20L));
+    // Longs just above the minimum truncate to one value near the maximum (see the int test below).
+    Expression lowest = Expression.equal("id_trunc", Long.MAX_VALUE - 1);
+    assertThat(project("id < 20")).isEqualTo(Expression.or(Expression.lessThanOrEqual("id_trunc", 10L), lowest));
+    assertThat(project("id <= 20")).isEqualTo(Expression.or(Expression.lessThanOrEqual("id_trunc", 20L), lowest));
     assertThat(project("id > -1")).isEqualTo(Expression.greaterThanOrEqual("id_trunc", 0L));
     assertThat(project("price = 10.65")).isEqualTo(Expression.equal("price_trunc", new BigDecimal("10.50")));
     assertThat(project("price < 10.50")).isEqualTo(Expression.lessThanOrEqual("price_trunc", new BigDecimal("10.00")));
@@ -68,6 +76,22 @@ class ProjectionTest {
     assertThat(project("not name starts with 'a'")).isEqualTo(new Expression.StartsWith("name_trunc", "a", true));
     assertThat(project("not name starts with 'ab'")).isEqualTo(Expression.notEqual("name_trunc", "ab"));
     assertThat(project("not name starts with 'abc'")).isEqualTo(Expression.isNotNull("name_trunc"));
+  }
+
+  /** The spec's formula overflows for the ints just above the minimum: their partition is near the maximum. */
+  @Test
+  void integerTruncationKeepsThePartitionOfTheLowestValues() {
+    PartitionSpec spec = PartitionSpec.parse(PartitionSpecTest.SCHEMA, 0, "truncate(10, user_id)");
+    int overflowed = (Integer) new Transform.Truncate(10).apply(dev.datashard.Type.Primitive.INT, Integer.MIN_VALUE);
+    assertThat(overflowed).isEqualTo(2147483646);
+    assertThat(Projection.inclusive(spec, Expression.parse("user_id <= 15"))).isEqualTo(Expression.or(
+        Expression.lessThanOrEqual("user_id_trunc", 10), Expression.equal("user_id_trunc", overflowed)));
+    assertThat(Projection.inclusive(spec, Expression.greaterThan("user_id", Integer.MIN_VALUE)))
+        .isEqualTo(Expression.isNotNull("user_id_trunc"));
+    // A width that does divide the minimum overflows nothing.
+    PartitionSpec sixteen = PartitionSpec.parse(PartitionSpecTest.SCHEMA, 0, "truncate(16, user_id)");
+    assertThat(Projection.inclusive(sixteen, Expression.parse("user_id <= 15")))
+        .isEqualTo(Expression.lessThanOrEqual("user_id_trunc", 0));
   }
 
   @Test
