@@ -31,7 +31,8 @@ public sealed interface Transform {
 
   /**
    * Whether rows sorted by this transform's values are also sorted by {@code other}'s: true when
-   * {@code other} is an order-preserving function of this transform's value.
+   * {@code other} is an order-preserving function of this transform's value. Never true of void
+   * but for void itself, as in Iceberg.
    */
   boolean satisfiesOrderOf(Transform other);
 
@@ -61,7 +62,7 @@ public sealed interface Transform {
     }
 
     public boolean satisfiesOrderOf(Transform other) {
-      return other.preservesOrder() || other instanceof Void;
+      return other.preservesOrder();
     }
 
     public String nameSuffix() {
@@ -99,7 +100,7 @@ public sealed interface Transform {
     }
 
     public boolean satisfiesOrderOf(Transform other) {
-      return equals(other) || other instanceof Void;
+      return equals(other);
     }
 
     public String nameSuffix() {
@@ -139,12 +140,12 @@ public sealed interface Transform {
     }
 
     /**
-     * Prefixes of {@code width} code points determine the shorter prefixes; multiples of a width
-     * determine the multiples of each divisor's multiples. Which of the two applies depends on
-     * the source type, unknown here, so only what holds for both is claimed.
+     * Only the same truncation. A longer prefix of a string orders its shorter prefixes (Iceberg
+     * claims that for every type), but ints sorted by multiples of 10 are not sorted by multiples
+     * of 3 (5 may come before 2); without the source type, only what holds for all is claimed.
      */
     public boolean satisfiesOrderOf(Transform other) {
-      return equals(other) || other instanceof Void;
+      return equals(other);
     }
 
     public String nameSuffix() {
@@ -172,7 +173,7 @@ public sealed interface Transform {
     }
 
     public boolean satisfiesOrderOf(Transform other) {
-      return other instanceof Year || other instanceof Void;
+      return other instanceof Year;
     }
 
     public String nameSuffix() {
@@ -200,7 +201,7 @@ public sealed interface Transform {
     }
 
     public boolean satisfiesOrderOf(Transform other) {
-      return other instanceof Month || other instanceof Year || other instanceof Void;
+      return other instanceof Month || other instanceof Year;
     }
 
     public String nameSuffix() {
@@ -231,7 +232,7 @@ public sealed interface Transform {
     }
 
     public boolean satisfiesOrderOf(Transform other) {
-      return other instanceof Day || other instanceof Month || other instanceof Year || other instanceof Void;
+      return other instanceof Day || other instanceof Month || other instanceof Year;
     }
 
     public String nameSuffix() {
@@ -260,7 +261,7 @@ public sealed interface Transform {
 
     public boolean satisfiesOrderOf(Transform other) {
       return other instanceof Hour || other instanceof Day || other instanceof Month
-          || other instanceof Year || other instanceof Void;
+          || other instanceof Year;
     }
 
     public String nameSuffix() {
@@ -301,12 +302,10 @@ public sealed interface Transform {
     }
   }
 
-  Pattern WITH_ARGUMENT = Pattern.compile("(bucket|truncate)\\[(\\d+)]");
-
   /** Parses the spec's name of a transform: {@code identity}, {@code bucket[16]}, {@code truncate[4]}... */
   static Transform fromString(String text) {
     String name = text.trim().toLowerCase(Locale.ROOT);
-    Matcher withArgument = WITH_ARGUMENT.matcher(name);
+    Matcher withArgument = Pattern.compile("(bucket|truncate)\\[(\\d+)]").matcher(name);
     if (withArgument.matches()) {
       int argument;
       try {

@@ -132,6 +132,27 @@ class PartitionTransformsDiffTest {
     }
   }
 
+  /**
+   * Every pair of transforms: DataShard's order satisfaction is Iceberg's, but that Iceberg claims
+   * a wider truncation satisfies a narrower one, which holds for strings only.
+   */
+  @Test
+  void orderSatisfactionIsNeverClaimedBeyondIcebergs() {
+    List<String> differences = new ArrayList<>();
+    for (Transform transform : TRANSFORMS) {
+      for (Transform other : TRANSFORMS) {
+        boolean iceberg = Transforms.fromString(transform.toString())
+            .satisfiesOrderOf(Transforms.fromString(other.toString()));
+        boolean widerTruncation = transform instanceof Transform.Truncate wider
+            && other instanceof Transform.Truncate narrower && wider.width() > narrower.width();
+        if (transform.satisfiesOrderOf(other) != iceberg && !widerTruncation) {
+          differences.add(transform + " of " + other + ": Iceberg " + iceberg);
+        }
+      }
+    }
+    assertThat(differences).as("order satisfaction differences").isEmpty();
+  }
+
   /** Default names: Iceberg's builder names fields as DataShard's spec text does. */
   @Test
   void defaultNamesAreIcebergs() {
