@@ -12,8 +12,12 @@ import dev.datashard.partition.PartitionKey;
 import dev.datashard.partition.PartitionSpec;
 import dev.datashard.partition.PartitionValues;
 import dev.datashard.partition.Transform;
+import java.io.IOException;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +25,7 @@ import java.util.Random;
 import java.util.UUID;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.PartitionSpecParser;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.SingleValueParser;
@@ -34,6 +39,7 @@ import org.apache.iceberg.util.SerializableFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * DataShard's partition transforms against Iceberg's library: for every transform and every
@@ -151,6 +157,30 @@ class PartitionTransformsDiffTest {
       }
     }
     assertThat(differences).as("order satisfaction differences").isEmpty();
+  }
+
+  /** The partition spec in the metadata of a table Iceberg created reads as the same spec. */
+  @Test
+  void readsTheSpecsOfTablesIcebergCreated(@TempDir Path warehouse) throws IOException {
+    org.apache.iceberg.PartitionSpec icebergSpec = org.apache.iceberg.PartitionSpec.builderFor(icebergSchema)
+        .day("ts").bucket("u", 8).truncate("s", 4).identity("l").year("date").truncate("dec9", 2)
+        .hour("tstz").bucket("bin", 3, "bins").build();
+    org.apache.iceberg.Table table = IcebergWrites.create(warehouse.resolve("t").toString(), icebergSchema,
+        icebergSpec);
+    String metadataFile = ((HasTableOperations) table).operations().current().metadataFileLocation();
+    JsonNode metadata = Json.parse(Files.readString(Path.of(URI.create(metadataFile).getPath())), metadataFile);
+    JsonNode specJson = metadata.get("partition-specs").get(0);
+    dev.datashard.Schema tableSchema = IcebergSchemas.toDataShard(table.schema());
+
+    PartitionSpec spec = PartitionSpec.fromJson(tableSchema, specJson);
+
+    assertThat(spec.specId()).isEqualTo(table.spec().specId());
+    assertThat(spec.toJson()).isEqualTo(Json.parse(PartitionSpecParser.toJson(table.spec()), "iceberg spec"));
+    assertThat(spec.lastFieldId()).isEqualTo(metadata.get("last-partition-id").asInt());
+    for (int f = 0; f < spec.fields().size(); f++) {
+      assertThat(spec.partitionType().get(f).type().typeName())
+          .isEqualTo(table.spec().partitionType().fields().get(f).type().toString());
+    }
   }
 
   /** Default names: Iceberg's builder names fields as DataShard's spec text does. */
