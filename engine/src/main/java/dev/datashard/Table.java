@@ -123,6 +123,11 @@ public final class Table {
     return new Transaction(this);
   }
 
+  /** Changes to the schema, committed together as one new schema: {@code updateSchema()...commit()}. */
+  public UpdateSchema updateSchema() {
+    return new UpdateSchema(this);
+  }
+
   public Scan newScan() {
     return new Scan(this);
   }
