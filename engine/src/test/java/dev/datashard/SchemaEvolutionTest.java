@@ -213,4 +213,37 @@ class SchemaEvolutionTest {
     assertThat(rows).hasSize(2);
     assertThat(rows).allSatisfy(r -> assertThat(r.get("note")).isNull());
   }
+
+  @Test
+  void appendsWriteTheCurrentSchemaAndRefuseDroppedOrMistypedColumns() {
+    table.updateSchema().deleteColumn("ratio").renameColumn("name", "label").commit();
+    Map<String, Object> dropped = new HashMap<>(Map.of("id", 1L, "ratio", 1.5f));
+    assertThatThrownBy(() -> table.appendRecords(List.of(dropped))).isInstanceOf(ValidationException.class)
+        .hasMessageContaining("ratio");
+    Map<String, Object> oldName = new HashMap<>(Map.of("id", 1L, "name", "x"));
+    assertThatThrownBy(() -> table.appendRecords(List.of(oldName))).isInstanceOf(ValidationException.class)
+        .hasMessageContaining("name");
+    assertThat(table.currentSnapshot()).isEmpty();
+
+    table.appendRecords(List.of(new HashMap<>(Map.of("id", 1L, "label", "x"))));
+    Snapshot snapshot = table.currentSnapshot().orElseThrow();
+    assertThat(snapshot.schemaId()).isEqualTo(table.schema().schemaId());
+    assertThat(table.newScan().select("label").toRecords()).containsExactly(Map.of("label", "x"));
+  }
+
+  @Test
+  void anAppendThatLosesTheRaceToASchemaChangeFailsWithoutCommittingItsFiles() {
+    Table other = warehouse.shard().loadTable("t");
+    try (Transaction tx = table.newTransaction()) {
+      tx.appendRecords(List.of(row(1, "a", 7, 1.5f, "1.25", "Oslo", 150)));
+      other.updateSchema().renameColumn("name", "label").commit();
+      assertThatThrownBy(tx::commit).isInstanceOf(CommitFailedException.class)
+          .hasMessageContaining("schema").hasMessageContaining("changed while appending");
+    }
+    assertThat(table.refresh().currentSnapshot()).isEmpty();
+    assertThat(LocalWarehouse.filesBelow(warehouse.root().resolve("t/data"))).isEmpty();
+    // Appending again on the refreshed table writes the new schema's columns.
+    table.appendRecords(List.of(new HashMap<>(Map.of("id", 1L, "label", "a"))));
+    assertThat(other.refresh().newScan().select("label").toRecords()).containsExactly(Map.of("label", "a"));
+  }
 }
