@@ -60,6 +60,11 @@ public final class Table {
     return metadata().schema();
   }
 
+  /** Every schema the table has had (its metadata keeps them all), in the order they were added. */
+  public List<Schema> schemas() {
+    return metadata().schemas();
+  }
+
   public Map<String, String> properties() {
     return metadata().properties();
   }
