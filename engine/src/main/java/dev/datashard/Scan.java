@@ -62,7 +62,7 @@ public final class Scan {
   }
 
   public Scan select(List<String> names) {
-    table.schema().select(names);
+    checkKnown(schema -> schema.select(names));
     this.columns = List.copyOf(names);
     return this;
   }
@@ -73,9 +73,29 @@ public final class Scan {
    */
   public Scan filter(Expression filter) {
     Expression combined = this.filter instanceof Expression.True ? filter : Expression.and(this.filter, filter);
-    Filters.bind(combined, table.schema());
+    checkKnown(schema -> Filters.bind(combined, schema));
     this.filter = combined;
     return this;
+  }
+
+  /**
+   * Checks names early: the table's schema must have them, or for time travel (which may be
+   * chosen later) an older schema. The snapshot's own schema is checked when the scan runs.
+   */
+  private void checkKnown(java.util.function.Consumer<Schema> check) {
+    try {
+      check.accept(table.schema());
+    } catch (ValidationException current) {
+      for (Schema older : table.metadata().schemas()) {
+        try {
+          check.accept(older);
+          return;
+        } catch (ValidationException e) {
+          // not in this one either
+        }
+      }
+      throw current;
+    }
   }
 
   public Scan useSnapshot(long id) {

@@ -181,6 +181,13 @@ class SchemaEvolutionTest {
     assertThat(then.get(0).keySet()).containsExactly("id", "name", "count", "ratio", "price", "address");
     assertThat(then.get(0).get("ratio")).isEqualTo(1.5f);
     assertThat(then.get(0).get("count")).isEqualTo(7);
+    // Old names select and filter a time-travel read, whichever is chosen first.
+    assertThat(table.newScan().select("name").filter(Expression.parse("name = 'a'")).useSnapshot(firstSnapshot)
+        .toRecords()).containsExactly(Map.of("name", "a"));
+    assertThatThrownBy(() -> table.newScan().select("name").toRecords()).isInstanceOf(ValidationException.class)
+        .hasMessageContaining("unknown column 'name'");
+    assertThatThrownBy(() -> table.newScan().select("nothing")).isInstanceOf(ValidationException.class)
+        .hasMessageContaining("unknown column 'nothing'");
   }
 
   @Test
