@@ -50,7 +50,7 @@ public final class StreamingReader extends ArrowReader {
   private record Fetch(DataFile file, CompletableFuture<Optional<LocalFile>> local, long estimatedBytes) {}
 
   /**
-   * @param fieldIds the top-level field ids of {@code columns}, whose chunks are fetched
+   * @param fieldIds the top-level field ids of {@code projected}, whose chunks are fetched
    * @param rowGroups which row groups of a file may hold matching rows
    * @param projected the columns to hand out, in order, with their field ids ({@link FileProjection})
    */
