@@ -105,6 +105,9 @@ public final class UpdateSchema {
    * Returns the table's schema after the commit.
    */
   public Schema commit() {
+    if (changes.isEmpty()) {
+      return table.schema(); // nothing to change: no new version, as in Iceberg
+    }
     TableOperations ops = table.operations();
     // The version the changes were first applied to: a refusal on a later one is due to another writer.
     int[] firstBase = {-1};

@@ -136,6 +136,13 @@ class SchemaEvolutionTest {
   }
 
   @Test
+  void anUpdateWithoutChangesCommitsNothing() {
+    String before = table.metadataFile();
+    assertThat(table.updateSchema().commit()).isEqualTo(SCHEMA);
+    assertThat(table.refresh().metadataFile()).isEqualTo(before);
+  }
+
+  @Test
   void undoingAChangeReturnsToTheEarlierSchemaId() {
     table.updateSchema().renameColumn("name", "n").commit();
     Schema back = table.updateSchema().renameColumn("n", "name").commit();
