@@ -20,7 +20,6 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,7 +62,7 @@ public final class Scan {
   }
 
   public Scan select(List<String> names) {
-    table.schema().select(names);
+    checkKnown(schema -> schema.select(names));
     this.columns = List.copyOf(names);
     return this;
   }
@@ -74,9 +73,29 @@ public final class Scan {
    */
   public Scan filter(Expression filter) {
     Expression combined = this.filter instanceof Expression.True ? filter : Expression.and(this.filter, filter);
-    Filters.bind(combined, table.schema());
+    checkKnown(schema -> Filters.bind(combined, schema));
     this.filter = combined;
     return this;
+  }
+
+  /**
+   * Checks names early: the table's schema must have them, or for time travel (which may be
+   * chosen later) an older schema. The snapshot's own schema is checked when the scan runs.
+   */
+  private void checkKnown(java.util.function.Consumer<Schema> check) {
+    try {
+      check.accept(table.schema());
+    } catch (ValidationException current) {
+      for (Schema older : table.metadata().schemas()) {
+        try {
+          check.accept(older);
+          return;
+        } catch (ValidationException e) {
+          // not in this one either
+        }
+      }
+      throw current;
+    }
   }
 
   public Scan useSnapshot(long id) {
@@ -150,13 +169,17 @@ public final class Scan {
         + "; before that the table had no snapshot or that history has been expired");
   }
 
-  /** The schema of the batches: the snapshot's schema, projected. */
+  /** The schema of the batches: the table's (for time travel the snapshot's) schema, projected. */
   public Schema schema() {
     Schema schema = snapshotSchema();
     return columns == null ? schema : schema.select(columns);
   }
 
+  /** The table's schema, or for time travel the schema the snapshot was written with (as Iceberg reads). */
   private Schema snapshotSchema() {
+    if (snapshotId == null && asOfMillis == null) {
+      return table.schema();
+    }
     return snapshot().flatMap(s -> Optional.ofNullable(s.schemaId()))
         .flatMap(id -> table.metadata().schema(id)).orElse(table.schema());
   }
@@ -225,51 +248,6 @@ public final class Scan {
     }
   }
 
-  /**
-   * Parquet columns are matched by name, not field id: right only while no field of any schema the
-   * table had carries another name now, and no name now belongs to another field. Otherwise files
-   * written before a rename would read as nulls, or a re-added column would read the dropped one.
-   */
-  private void refuseRenamedFields() {
-    Map<Integer, String> current = fieldPaths(table.schema());
-    Map<String, Integer> currentIds = new HashMap<>();
-    current.forEach((id, path) -> currentIds.put(path, id));
-    for (Schema schema : table.metadata().schemas()) {
-      for (Map.Entry<Integer, String> field : fieldPaths(schema).entrySet()) {
-        String now = current.get(field.getKey());
-        Integer idNow = currentIds.get(field.getValue());
-        if ((now != null && !now.equals(field.getValue())) || (idNow != null && !idNow.equals(field.getKey()))) {
-          throw new DataShardException("column '" + field.getValue() + "' (field id " + field.getKey()
-              + ") of " + table.location() + (now != null ? " was renamed to '" + now + "'"
-              : " was dropped and its name reused by field id " + idNow) + " in a later schema; "
-              + "DataShard reads Parquet columns by name and cannot read tables whose columns were "
-              + "renamed or re-added yet");
-        }
-      }
-    }
-  }
-
-  /** Field id to dotted path of every field, nested ones included. */
-  private static Map<Integer, String> fieldPaths(Schema schema) {
-    Map<Integer, String> paths = new HashMap<>();
-    for (Field field : schema.fields()) {
-      collectPaths(field.id(), field.name(), field.type(), paths);
-    }
-    return paths;
-  }
-
-  private static void collectPaths(int id, String path, Type type, Map<Integer, String> paths) {
-    paths.put(id, path);
-    if (type instanceof Type.Struct struct) {
-      struct.fields().forEach(f -> collectPaths(f.id(), path + "." + f.name(), f.type(), paths));
-    } else if (type instanceof Type.ListOf list) {
-      collectPaths(list.elementId(), path + ".element", list.element(), paths);
-    } else if (type instanceof Type.MapOf map) {
-      collectPaths(map.keyId(), path + ".key", map.key(), paths);
-      collectPaths(map.valueId(), path + ".value", map.value(), paths);
-    }
-  }
-
   private long countMatchingRows() {
     long rows = 0;
     Scan counting = new Scan(table);
@@ -289,7 +267,6 @@ public final class Scan {
 
   /** Streams the snapshot's rows as Arrow batches; the caller must close the reader. */
   public ArrowReader arrowReader() {
-    refuseRenamedFields();
     Schema schema = schema();
     List<DataFile> files = files();
     if (files.isEmpty()) {
@@ -316,8 +293,7 @@ public final class Scan {
     Set<Integer> fieldIds = new HashSet<>();
     schema.fields().forEach(field -> fieldIds.add(field.id()));
     return new StreamingReader(allocator, table.operations().storage(), table.location(), files, fieldIds,
-        rowGroups, ArrowSchemas.toArrow(table.schema()), ArrowSchemas.toArrow(schema),
-        schema.fields().stream().map(Field::name).toList(), batchSize, readAheadBytes);
+        rowGroups, ArrowSchemas.toArrow(schema), batchSize, readAheadBytes);
   }
 
   /**

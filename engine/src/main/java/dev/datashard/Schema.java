@@ -12,17 +12,23 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A table schema: an id and top-level fields with unique ids (nested fields included) and unique
- * top-level names. Immutable.
+ * A table schema: an id, top-level fields with unique ids (nested fields included) and unique
+ * top-level names, and the identifier fields (Iceberg's {@code identifier-field-ids}). Immutable.
  */
 public final class Schema {
   private final int schemaId;
   private final List<Field> fields;
   private final Map<String, Field> byName;
   private final int highestFieldId;
+  private final Set<Integer> identifierFieldIds;
 
   public Schema(int schemaId, List<Field> fields) {
+    this(schemaId, fields, Set.of());
+  }
+
+  public Schema(int schemaId, List<Field> fields, Set<Integer> identifierFieldIds) {
     this.schemaId = schemaId;
+    this.identifierFieldIds = Set.copyOf(requireNonNull(identifierFieldIds, "identifierFieldIds"));
     this.fields = List.copyOf(requireNonNull(fields, "fields"));
     if (this.fields.isEmpty()) {
       throw new IllegalArgumentException("a schema needs at least one field");
@@ -69,8 +75,13 @@ public final class Schema {
     return highestFieldId;
   }
 
+  /** Iceberg's {@code identifier-field-ids}: the fields that identify a row (kept, never enforced). */
+  public Set<Integer> identifierFieldIds() {
+    return identifierFieldIds;
+  }
+
   public Schema withSchemaId(int id) {
-    return new Schema(id, fields);
+    return new Schema(id, fields, identifierFieldIds);
   }
 
   /** The top-level fields named, in the order given. */
@@ -83,6 +94,11 @@ public final class Schema {
   /** Same fields, ids and types; the schema id may differ. */
   public boolean sameStructure(Schema other) {
     return fields.equals(other.fields);
+  }
+
+  /** Same fields and identifier fields: the schema id alone may differ. */
+  public boolean sameAs(Schema other) {
+    return sameStructure(other) && identifierFieldIds.equals(other.identifierFieldIds);
   }
 
   private static int collectIds(Type type, Set<Integer> ids, Map<Integer, String> names) {
@@ -111,12 +127,12 @@ public final class Schema {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Schema other && schemaId == other.schemaId && fields.equals(other.fields);
+    return o instanceof Schema other && schemaId == other.schemaId && sameAs(other);
   }
 
   @Override
   public int hashCode() {
-    return 31 * schemaId + fields.hashCode();
+    return 31 * (31 * schemaId + fields.hashCode()) + identifierFieldIds.hashCode();
   }
 
   @Override

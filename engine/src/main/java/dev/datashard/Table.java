@@ -62,6 +62,11 @@ public final class Table {
     return metadata().schema();
   }
 
+  /** Every schema the table has had (its metadata keeps them all), in the order they were added. */
+  public List<Schema> schemas() {
+    return metadata().schemas();
+  }
+
   public Map<String, String> properties() {
     return metadata().properties();
   }
@@ -132,6 +137,11 @@ public final class Table {
   public OptionalLong idempotencyKeyCommit(String idempotencyKey) {
     return IdempotencyKeys.find(metadata(), idempotencyKey).map(c -> OptionalLong.of(c.snapshotId()))
         .orElse(OptionalLong.empty());
+  }
+
+  /** Changes to the schema, committed together as one new schema: {@code updateSchema()...commit()}. */
+  public UpdateSchema updateSchema() {
+    return new UpdateSchema(this);
   }
 
   public Scan newScan() {

@@ -15,6 +15,22 @@ public final class OtherEngine {
 
   /** Publishes the next metadata version of the table in {@code tableDirectory} with these properties set. */
   public static void setProperties(Path tableDirectory, Map<String, String> properties) throws IOException {
+    publishEdited(tableDirectory, json -> properties.forEach(((ObjectNode) json.get("properties"))::put));
+  }
+
+  /** Publishes the next version with a new default partition spec: identity of the field {@code sourceId}. */
+  public static void partitionByIdentity(Path tableDirectory, int sourceId) throws IOException {
+    publishEdited(tableDirectory, json -> {
+      ObjectNode spec = ((com.fasterxml.jackson.databind.node.ArrayNode) json.get("partition-specs")).addObject();
+      spec.put("spec-id", 1);
+      ObjectNode field = spec.putArray("fields").addObject();
+      field.put("source-id", sourceId).put("field-id", 1000).put("name", "p").put("transform", "identity");
+      json.put("default-spec-id", 1).put("last-partition-id", 1000);
+    });
+  }
+
+  private static void publishEdited(Path tableDirectory, java.util.function.Consumer<ObjectNode> edit)
+      throws IOException {
     Path metadata = tableDirectory.resolve("metadata");
     int newest;
     try (Stream<Path> files = Files.list(metadata)) {
@@ -22,7 +38,7 @@ public final class OtherEngine {
           .map(n -> Integer.parseInt(n.substring(1, n.indexOf('.')))).max(Comparator.naturalOrder()).orElseThrow();
     }
     ObjectNode json = (ObjectNode) Json.MAPPER.readTree(metadata.resolve("v" + newest + ".metadata.json").toFile());
-    properties.forEach(((ObjectNode) json.get("properties"))::put);
+    edit.accept(json);
     Files.write(metadata.resolve("v" + (newest + 1) + ".metadata.json"), Json.MAPPER.writeValueAsBytes(json));
   }
 }

@@ -10,9 +10,10 @@ import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * Checks that a Parquet file written elsewhere carries the table's field ids. DataShard matches a
- * file's columns by name, Iceberg (and Spark, Trino, Flink through it) by field id: the two agree
- * only when every column's id is the table's id for that name.
+ * Checks that a Parquet file written elsewhere carries the table's field ids. Its columns are
+ * checked by name, as the caller means them, but read by field id (by DataShard, and by Iceberg,
+ * Spark, Trino and Flink through it): the file reads as meant only when every column's id is the
+ * table's id for that name.
  */
 final class FieldIds {
   private FieldIds() {}

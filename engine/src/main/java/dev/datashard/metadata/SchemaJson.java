@@ -30,7 +30,14 @@ public final class SchemaJson {
     if (fields == null || !fields.isArray()) {
       throw new IllegalArgumentException("a schema needs a \"fields\" array");
     }
-    return new Schema(schemaId, parseFields(fields));
+    java.util.Set<Integer> identifiers = new java.util.HashSet<>();
+    for (JsonNode id : node.path("identifier-field-ids")) {
+      if (!id.canConvertToInt()) {
+        throw new IllegalArgumentException("\"identifier-field-ids\" must hold integers, not " + id);
+      }
+      identifiers.add(id.asInt());
+    }
+    return new Schema(schemaId, parseFields(fields), identifiers);
   }
 
   private static List<Field> parseFields(JsonNode fields) {
@@ -86,6 +93,13 @@ public final class SchemaJson {
     generator.writeStartObject();
     generator.writeStringField("type", "struct");
     generator.writeNumberField("schema-id", schema.schemaId());
+    if (!schema.identifierFieldIds().isEmpty()) {
+      generator.writeArrayFieldStart("identifier-field-ids");
+      for (int id : schema.identifierFieldIds().stream().sorted().toList()) {
+        generator.writeNumber(id);
+      }
+      generator.writeEndArray();
+    }
     writeFields(schema.fields(), generator);
     generator.writeEndObject();
   }

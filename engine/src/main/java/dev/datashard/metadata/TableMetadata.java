@@ -118,7 +118,7 @@ public record TableMetadata(
     newSnapshotLog.add(new LogEntry(snapshot.timestampMillis(), snapshot.snapshotId()));
     return successor(previousMetadataFile, snapshot.timestampMillis(),
         Math.max(lastSequenceNumber, snapshot.sequenceNumber()), properties, snapshot.snapshotId(),
-        newSnapshots, newSnapshotLog);
+        newSnapshots, newSnapshotLog, schemas, currentSchemaId, lastColumnId);
   }
 
   /** Makes an existing snapshot current again; the snapshot log records when. */
@@ -129,13 +129,34 @@ public record TableMetadata(
     List<LogEntry> newSnapshotLog = new ArrayList<>(snapshotLog);
     newSnapshotLog.add(new LogEntry(nowMillis, snapshotId));
     return successor(previousMetadataFile, nowMillis, lastSequenceNumber, properties, snapshotId,
-        snapshots, newSnapshotLog);
+        snapshots, newSnapshotLog, schemas, currentSchemaId, lastColumnId);
   }
 
   public TableMetadata withProperties(Map<String, String> newProperties, long nowMillis,
       String previousMetadataFile) {
     return successor(previousMetadataFile, nowMillis, lastSequenceNumber, newProperties,
-        currentSnapshotId, snapshots, snapshotLog);
+        currentSnapshotId, snapshots, snapshotLog, schemas, currentSchemaId, lastColumnId);
+  }
+
+  /**
+   * Makes {@code schema} current: a schema of the same structure already in the list is reused
+   * (as Iceberg does, so a change undone returns to the old schema id); otherwise it is added
+   * under the next unused schema id. {@code last-column-id} never decreases.
+   */
+  public TableMetadata withCurrentSchema(Schema schema, int newLastColumnId, long nowMillis,
+      String previousMetadataFile) {
+    requireNonNull(schema, "schema");
+    Optional<Schema> existing = schemas.stream().filter(s -> s.sameAs(schema)).findFirst();
+    List<Schema> newSchemas = new ArrayList<>(schemas);
+    int schemaId;
+    if (existing.isPresent()) {
+      schemaId = existing.get().schemaId();
+    } else {
+      schemaId = schemas.stream().mapToInt(Schema::schemaId).max().orElse(-1) + 1;
+      newSchemas.add(schema.withSchemaId(schemaId));
+    }
+    return successor(previousMetadataFile, nowMillis, lastSequenceNumber, properties, currentSnapshotId,
+        snapshots, snapshotLog, newSchemas, schemaId, Math.max(lastColumnId, newLastColumnId));
   }
 
   /**
@@ -158,12 +179,12 @@ public record TableMetadata(
       }
     }
     return successor(previousMetadataFile, nowMillis, lastSequenceNumber, properties, currentSnapshotId,
-        kept, snapshotLog.subList(firstKeptEntry, snapshotLog.size()));
+        kept, snapshotLog.subList(firstKeptEntry, snapshotLog.size()), schemas, currentSchemaId, lastColumnId);
   }
 
   private TableMetadata successor(String previousMetadataFile, long nowMillis, long sequenceNumber,
       Map<String, String> newProperties, Long newCurrentSnapshotId, List<Snapshot> newSnapshots,
-      List<LogEntry> newSnapshotLog) {
+      List<LogEntry> newSnapshotLog, List<Schema> newSchemas, int newCurrentSchemaId, int newLastColumnId) {
     List<MetadataLogEntry> log = new ArrayList<>(metadataLog);
     if (previousMetadataFile != null) {
       log.add(new MetadataLogEntry(lastUpdatedMillis, previousMetadataFile));
@@ -171,7 +192,7 @@ public record TableMetadata(
     int keep = TableProperties.METADATA_PREVIOUS_VERSIONS_MAX.read(newProperties);
     List<MetadataLogEntry> trimmed = log.size() > keep ? log.subList(log.size() - keep, log.size()) : log;
     return new TableMetadata(formatVersion, tableUuid, location, sequenceNumber,
-        Math.max(nowMillis, lastUpdatedMillis), lastColumnId, schemas, currentSchemaId, partitionSpecs,
+        Math.max(nowMillis, lastUpdatedMillis), newLastColumnId, newSchemas, newCurrentSchemaId, partitionSpecs,
         defaultSpecId, lastPartitionId, sortOrders, defaultSortOrderId, newProperties,
         newCurrentSnapshotId, newSnapshots, newSnapshotLog, trimmed, otherFields);
   }

@@ -87,6 +87,14 @@ public final class RowGroups {
     if (!(type instanceof Type.Primitive primitive)) {
       return null;
     }
+    // A column promoted from int or float keeps 4-byte statistics in its older files.
+    if (primitive == Type.Primitive.LONG && physical.equals("INT32") && value.length == 4) {
+      return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(le(value).getInt()).array();
+    }
+    if (primitive == Type.Primitive.DOUBLE && physical.equals("FLOAT") && value.length == 4) {
+      float single = le(value).getFloat();
+      return Float.isNaN(single) ? null : ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putDouble(single).array();
+    }
     boolean plain = switch (primitive) {
       case BOOLEAN -> physical.equals("BOOLEAN") && value.length == 1;
       case INT, DATE -> physical.equals("INT32") && value.length == 4;

@@ -20,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -36,9 +35,7 @@ public final class StreamingReader extends ArrowReader {
   private final Deque<DataFile> waiting;
   private final Set<Integer> fieldIds;
   private final Function<ParquetFooter, BitSet> rowGroups;
-  private final Schema tableSchema;
   private final Schema projected;
-  private final List<String> columns;
   private final long batchSize;
   private final long readAheadBytes;
   private final String tableLocation;
@@ -46,29 +43,27 @@ public final class StreamingReader extends ArrowReader {
   private final Deque<Fetch> fetching = new ArrayDeque<>();
   private Fetch current;
   private ArrowReader decoding;
+  private FileProjection projection;
   private boolean readingAhead;
 
   /** A file on its way: its footer, then the needed ranges in a local file (empty: nothing to read). */
   private record Fetch(DataFile file, CompletableFuture<Optional<LocalFile>> local, long estimatedBytes) {}
 
   /**
-   * @param fieldIds the top-level field ids of {@code columns}, whose chunks are fetched
+   * @param fieldIds the top-level field ids of {@code projected}, whose chunks are fetched
    * @param rowGroups which row groups of a file may hold matching rows
-   * @param tableSchema the schema to decode files with (columns a file lacks read as nulls)
-   * @param columns the columns to hand out, in order; {@code projected} is their Arrow schema
+   * @param projected the columns to hand out, in order, with their field ids ({@link FileProjection})
    */
   public StreamingReader(BufferAllocator allocator, Storage storage, String tableLocation, List<DataFile> files,
-      Set<Integer> fieldIds, Function<ParquetFooter, BitSet> rowGroups, Schema tableSchema, Schema projected,
-      List<String> columns, long batchSize, long readAheadBytes) {
+      Set<Integer> fieldIds, Function<ParquetFooter, BitSet> rowGroups, Schema projected, long batchSize,
+      long readAheadBytes) {
     super(allocator);
     this.storage = storage;
     this.tableLocation = tableLocation;
     this.waiting = new ArrayDeque<>(files);
     this.fieldIds = Set.copyOf(fieldIds);
     this.rowGroups = rowGroups;
-    this.tableSchema = tableSchema;
     this.projected = projected;
-    this.columns = List.copyOf(columns);
     this.batchSize = batchSize;
     this.readAheadBytes = readAheadBytes;
     startFetches();
@@ -119,12 +114,7 @@ public final class StreamingReader extends ArrowReader {
             + ": " + e.getMessage(), e);
       }
       if (loaded) {
-        VectorSchemaRoot in = decoding.getVectorSchemaRoot();
-        VectorSchemaRoot out = getVectorSchemaRoot();
-        for (int i = 0; i < out.getFieldVectors().size(); i++) {
-          in.getVector(i).makeTransferPair(out.getVector(i)).transfer();
-        }
-        out.setRowCount(in.getRowCount());
+        projection.load(decoding.getVectorSchemaRoot(), getVectorSchemaRoot());
         return true;
       }
       closeCurrent();
@@ -154,8 +144,10 @@ public final class StreamingReader extends ArrowReader {
         continue; // no row group of this file can match
       }
       try {
-        decoding = new FileReader(allocator, ParquetFiles.scan(allocator, List.of(local.get().path()), tableSchema,
-            Optional.of(columns), batchSize), local.get());
+        projection = FileProjection.of(ParquetFiles.schemaOf(allocator, local.get().path()), projected,
+            current.file().location());
+        decoding = new FileReader(allocator, ParquetFiles.scan(allocator, List.of(local.get().path()),
+            projection.decodeSchema(), Optional.of(projection.decodeColumns()), batchSize), local.get());
       } catch (RuntimeException e) {
         local.get().close();
         throw new DataShardException("cannot read data file " + current.file().location() + " of " + tableLocation
