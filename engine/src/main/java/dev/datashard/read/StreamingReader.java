@@ -9,6 +9,7 @@ import dev.datashard.io.parquet.ParquetFiles;
 import dev.datashard.io.parquet.ParquetFooter;
 import dev.datashard.io.parquet.SparseParquet;
 import dev.datashard.metadata.DataFile;
+import dev.datashard.plan.FileScanTask;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.BitSet;
@@ -18,7 +19,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
@@ -33,10 +33,9 @@ import org.apache.arrow.vector.types.pojo.Schema;
  */
 public final class StreamingReader extends ArrowReader {
   private final Storage storage;
-  private final Deque<DataFile> waiting;
+  private final Deque<FileScanTask> waiting;
   private final Set<Integer> fieldIds;
-  private final Function<ParquetFooter, BitSet> rowGroups;
-  private final Schema tableSchema;
+  private final Schema decodeSchema;
   private final Schema projected;
   private final List<String> columns;
   private final long batchSize;
@@ -49,24 +48,22 @@ public final class StreamingReader extends ArrowReader {
   private boolean readingAhead;
 
   /** A file on its way: its footer, then the needed ranges in a local file (empty: nothing to read). */
-  private record Fetch(DataFile file, CompletableFuture<Optional<LocalFile>> local, long estimatedBytes) {}
+  private record Fetch(FileScanTask task, CompletableFuture<Optional<LocalFile>> local, long estimatedBytes) {}
 
   /**
    * @param fieldIds the top-level field ids of {@code columns}, whose chunks are fetched
-   * @param rowGroups which row groups of a file may hold matching rows
-   * @param tableSchema the schema to decode files with (columns a file lacks read as nulls)
+   * @param decodeSchema the schema to decode files with (columns a file lacks read as nulls)
    * @param columns the columns to hand out, in order; {@code projected} is their Arrow schema
    */
-  public StreamingReader(BufferAllocator allocator, Storage storage, String tableLocation, List<DataFile> files,
-      Set<Integer> fieldIds, Function<ParquetFooter, BitSet> rowGroups, Schema tableSchema, Schema projected,
-      List<String> columns, long batchSize, long readAheadBytes) {
+  public StreamingReader(BufferAllocator allocator, Storage storage, String tableLocation, List<FileScanTask> tasks,
+      Set<Integer> fieldIds, Schema decodeSchema, Schema projected, List<String> columns, long batchSize,
+      long readAheadBytes) {
     super(allocator);
     this.storage = storage;
     this.tableLocation = tableLocation;
-    this.waiting = new ArrayDeque<>(files);
+    this.waiting = new ArrayDeque<>(tasks);
     this.fieldIds = Set.copyOf(fieldIds);
-    this.rowGroups = rowGroups;
-    this.tableSchema = tableSchema;
+    this.decodeSchema = decodeSchema;
     this.projected = projected;
     this.columns = List.copyOf(columns);
     this.batchSize = batchSize;
@@ -79,20 +76,21 @@ public final class StreamingReader extends ArrowReader {
   private void startFetches() {
     long inFlight = fetching.stream().mapToLong(Fetch::estimatedBytes).sum();
     while (!waiting.isEmpty() && (fetching.isEmpty()
-        || readingAhead && inFlight + waiting.peek().fileSizeBytes() <= readAheadBytes)) {
-      DataFile file = waiting.poll();
-      inFlight += file.fileSizeBytes();
-      fetching.add(new Fetch(file, fetch(file), file.fileSizeBytes()));
+        || readingAhead && inFlight + waiting.peek().file().fileSizeBytes() <= readAheadBytes)) {
+      FileScanTask task = waiting.poll();
+      inFlight += task.file().fileSizeBytes();
+      fetching.add(new Fetch(task, fetch(task), task.file().fileSizeBytes()));
     }
   }
 
-  private CompletableFuture<Optional<LocalFile>> fetch(DataFile file) {
-    if (rowGroups == RowGroups.ALL && Location.of(file.location()).isLocal()) {
+  private CompletableFuture<Optional<LocalFile>> fetch(FileScanTask task) {
+    DataFile file = task.file();
+    if (task.readsEveryRowGroup() && Location.of(file.location()).isLocal()) {
       // Decoded in place: the projection reads only the columns' chunks, no footer read needed first.
       return storage.fetch(file.location()).thenApply(Optional::of);
     }
     return ParquetFooter.read(storage, file.location(), file.fileSizeBytes()).thenCompose(footer -> {
-      BitSet groups = rowGroups.apply(footer);
+      BitSet groups = task.rowGroups().apply(footer);
       if (groups.isEmpty() || cancelled.get()) {
         return CompletableFuture.completedFuture(Optional.<LocalFile>empty());
       }
@@ -115,7 +113,7 @@ public final class StreamingReader extends ArrowReader {
       try {
         loaded = decoding.loadNextBatch();
       } catch (RuntimeException e) {
-        throw new DataShardException("cannot read data file " + current.file().location() + " of " + tableLocation
+        throw new DataShardException("cannot read data file " + current.task().file().location() + " of " + tableLocation
             + ": " + e.getMessage(), e);
       }
       if (loaded) {
@@ -146,19 +144,19 @@ public final class StreamingReader extends ArrowReader {
         local = StorageException.join(current.local());
       } catch (StorageException e) {
         throw e.kind() == StorageException.Kind.NOT_FOUND ? new DataShardException("data file "
-            + current.file().location() + " of " + tableLocation + " is missing", e)
-            : new DataShardException("cannot read data file " + current.file().location() + " of " + tableLocation
+            + current.task().file().location() + " of " + tableLocation + " is missing", e)
+            : new DataShardException("cannot read data file " + current.task().file().location() + " of " + tableLocation
                 + ": " + e.getMessage(), e);
       }
       if (local.isEmpty()) {
         continue; // no row group of this file can match
       }
       try {
-        decoding = new FileReader(allocator, ParquetFiles.scan(allocator, List.of(local.get().path()), tableSchema,
+        decoding = new FileReader(allocator, ParquetFiles.scan(allocator, List.of(local.get().path()), decodeSchema,
             Optional.of(columns), batchSize), local.get());
       } catch (RuntimeException e) {
         local.get().close();
-        throw new DataShardException("cannot read data file " + current.file().location() + " of " + tableLocation
+        throw new DataShardException("cannot read data file " + current.task().file().location() + " of " + tableLocation
             + ": " + e.getMessage(), e);
       }
       return true;
