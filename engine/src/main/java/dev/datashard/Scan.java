@@ -88,9 +88,10 @@ public final class Scan {
   }
 
   /**
-   * How many bytes of data files may be on their way (fetched, not yet decoded) beyond the file
-   * being read: with the file being decoded, the bound on the local disk and memory a scan uses
-   * whatever the table's size. At least one file is always fetched ahead.
+   * How many bytes of data files may be on their way (fetched, not yet decoded) beyond the row
+   * groups being decoded: with those, the bound on the local disk and memory a scan uses whatever
+   * the table's size. Counted as the needed column chunks of row groups (a file's whole size until
+   * its footer is read). At least one row group is always fetched ahead.
    */
   public Scan readAhead(long bytes) {
     if (bytes < 0) {

@@ -12,6 +12,7 @@ import dev.datashard.metadata.DataFile;
 import dev.datashard.plan.FileScanTask;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Deque;
 import java.util.List;
@@ -25,30 +26,49 @@ import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * Reads data files as a pipeline: while one file is decoded, the next ones' footers and needed
- * byte ranges are fetched, up to a read-ahead budget of bytes. A file's batches come out as soon
- * as its own bytes are in, not after the last file's. Read-ahead starts with the second batch
- * asked for, so a caller that stops after the first (a small limit) fetched one file only;
- * closing the reader cancels every fetch not started and deletes what was fetched.
+ * Reads data files as a pipeline of row-group runs: a run is one or more consecutive chosen row
+ * groups of one file, whose needed column chunks are fetched into a sparse local file and decoded
+ * on their own. While one run is decoded, the next ones are fetched within a read-ahead budget of
+ * bytes, and the footers of files further on are read in parallel as the budget allows.
+ *
+ * <p>Read-ahead starts with the second batch asked for, and until then a run is a single row
+ * group: a caller that stops after the first batch (a small limit) fetched one footer and one row
+ * group's chunks. Closing the reader cancels every fetch not started and deletes what was fetched.
  */
 public final class StreamingReader extends ArrowReader {
+  /**
+   * Once reading ahead, a run takes consecutive row groups up to this many needed bytes: fewer
+   * requests (chunks of consecutive row groups coalesce) and decoders, while a run stays a small
+   * part of the default read-ahead. A larger row group is a run of its own.
+   */
+  static final long RUN_BYTES = 8L << 20;
+
   private final Storage storage;
-  private final Deque<FileScanTask> waiting;
+  private final String tableLocation;
   private final Set<Integer> fieldIds;
   private final Schema decodeSchema;
   private final Schema projected;
   private final List<String> columns;
   private final long batchSize;
   private final long readAheadBytes;
-  private final String tableLocation;
   private final AtomicBoolean cancelled = new AtomicBoolean();
-  private final Deque<Fetch> fetching = new ArrayDeque<>();
-  private Fetch current;
-  private ArrowReader decoding;
-  private boolean readingAhead;
 
-  /** A file on its way: its footer, then the needed ranges in a local file (empty: nothing to read). */
-  private record Fetch(FileScanTask task, CompletableFuture<Optional<LocalFile>> local, long estimatedBytes) {}
+  // The pipeline, in file order, guarded by this: footer callbacks schedule too.
+  private final Deque<FileScanTask> unstarted;
+  /** Files whose footer is requested (or not needed) and some of whose row groups are not fetching yet. */
+  private final Deque<StartedFile> started = new ArrayDeque<>();
+  /** Runs requested and not yet decoding, in order. */
+  private final Deque<Run> fetching = new ArrayDeque<>();
+  private boolean readingAhead;
+  /** Whether the consumer wants the next run without reading ahead: the first one, and whenever it waits. */
+  private boolean runWanted = true;
+
+  // The consumer's, unguarded.
+  private Run current;
+  private ArrowReader decoding;
+
+  /** Row groups of one file on their way into a local file. */
+  private record Run(DataFile file, CompletableFuture<LocalFile> local, long bytes) {}
 
   /**
    * @param fieldIds the top-level field ids of {@code columns}, whose chunks are fetched
@@ -61,48 +81,175 @@ public final class StreamingReader extends ArrowReader {
     super(allocator);
     this.storage = storage;
     this.tableLocation = tableLocation;
-    this.waiting = new ArrayDeque<>(tasks);
+    this.unstarted = new ArrayDeque<>(tasks);
     this.fieldIds = Set.copyOf(fieldIds);
     this.decodeSchema = decodeSchema;
     this.projected = projected;
     this.columns = List.copyOf(columns);
     this.batchSize = batchSize;
     this.readAheadBytes = readAheadBytes;
-    startFetches();
+    schedule(); // the first file's footer is on its way before the first batch is asked for
   }
 
-  /** Starts the next file's fetch, and, once reading ahead, more within the budget. */
+  /** A file in the pipeline: its footer on its way, then its chosen row groups not yet in a run. */
+  private final class StartedFile {
+    final FileScanTask task;
+    /** Null for a file decoded in place, which needs no footer first. */
+    final CompletableFuture<ParquetFooter> footer;
+    ParquetFooter known;
+    final Deque<Integer> rowGroups = new ArrayDeque<>();
+    long[] rowGroupBytes;
+    /** A local file whose every row group is read is decoded in place: one run, nothing fetched. */
+    boolean wholeInPlace;
 
-  private void startFetches() {
-    long inFlight = fetching.stream().mapToLong(Fetch::estimatedBytes).sum();
-    while (!waiting.isEmpty() && (fetching.isEmpty()
-        || readingAhead && inFlight + waiting.peek().file().fileSizeBytes() <= readAheadBytes)) {
-      FileScanTask task = waiting.poll();
-      inFlight += task.file().fileSizeBytes();
-      fetching.add(new Fetch(task, fetch(task), task.file().fileSizeBytes()));
+    StartedFile(FileScanTask task, CompletableFuture<ParquetFooter> footer) {
+      this.task = task;
+      this.footer = footer;
+      this.wholeInPlace = footer == null;
+    }
+
+    /** Whether the footer is in (it is parsed here, on first sight); false while on its way or failed. */
+    boolean footerIn() {
+      if (wholeInPlace || known != null) {
+        return true;
+      }
+      if (!footer.isDone() || footer.isCompletedExceptionally()) {
+        return false;
+      }
+      ParquetFooter parsed = footer.join();
+      BitSet chosen;
+      try {
+        chosen = task.rowGroups().apply(parsed);
+        rowGroupBytes = new long[parsed.rowGroupCount()];
+        chosen.stream().forEach(g -> rowGroupBytes[g] = SparseParquet.chunkBytes(parsed, fieldIds, g));
+      } catch (RuntimeException e) {
+        throw cannotRead(task.file(), e);
+      }
+      chosen.stream().forEach(rowGroups::add);
+      wholeInPlace = chosen.cardinality() == parsed.rowGroupCount() && Location.of(task.file().location()).isLocal();
+      known = parsed;
+      return true;
+    }
+
+    /** The bytes the rest of this file is expected to cost: its size until its footer is in. */
+    long reservedBytes() {
+      if (wholeInPlace || known == null) {
+        return task.file().fileSizeBytes();
+      }
+      return rowGroups.stream().mapToLong(g -> rowGroupBytes[g]).sum();
+    }
+
+    boolean exhausted() {
+      return !wholeInPlace && known != null && rowGroups.isEmpty();
+    }
+
+    /** The next run's row groups: the next one, and consecutive ones after it while within {@code maxBytes}. */
+    List<Integer> nextRun(long maxBytes) {
+      List<Integer> run = new ArrayList<>();
+      long bytes = 0;
+      for (int group : rowGroups) {
+        boolean fits = run.isEmpty()
+            || group == run.get(run.size() - 1) + 1 && bytes + rowGroupBytes[group] <= maxBytes;
+        if (!fits) {
+          break;
+        }
+        run.add(group);
+        bytes += rowGroupBytes[group];
+      }
+      return run;
+    }
+
+    long bytes(List<Integer> run) {
+      return run.stream().mapToLong(g -> rowGroupBytes[g]).sum();
     }
   }
 
-  private CompletableFuture<Optional<LocalFile>> fetch(FileScanTask task) {
+  /** Starts what the pipeline may start now: footers of further files, fetches of runs; in file order. */
+  private synchronized void schedule() {
+    if (cancelled.get()) {
+      return;
+    }
+    while (startNextRun()) {
+      // the first started file's runs, as the budget allows
+    }
+    while (!unstarted.isEmpty() && mayStartFile(unstarted.peek().file().fileSizeBytes())) {
+      start(unstarted.poll());
+      while (startNextRun()) {
+        // a file decoded in place is ready at once
+      }
+    }
+  }
+
+  private boolean mayStartFile(long estimatedBytes) {
+    if (started.isEmpty() && fetching.isEmpty() && (readingAhead || runWanted)) {
+      return true;
+    }
+    long reserved = started.stream().mapToLong(StartedFile::reservedBytes).sum();
+    return readingAhead && fetchingBytes() + reserved + estimatedBytes <= readAheadBytes;
+  }
+
+  private boolean mayFetch(long bytes) {
+    return fetching.isEmpty() && (readingAhead || runWanted) || readingAhead && fetchingBytes() + bytes <= readAheadBytes;
+  }
+
+  private long fetchingBytes() {
+    return fetching.stream().mapToLong(Run::bytes).sum();
+  }
+
+  private void start(FileScanTask task) {
     DataFile file = task.file();
     if (task.readsEveryRowGroup() && Location.of(file.location()).isLocal()) {
       // Decoded in place: the projection reads only the columns' chunks, no footer read needed first.
-      return storage.fetch(file.location()).thenApply(Optional::of);
+      started.add(new StartedFile(task, null));
+      return;
     }
-    return ParquetFooter.read(storage, file.location(), file.fileSizeBytes()).thenCompose(footer -> {
-      BitSet groups = task.rowGroups().apply(footer);
-      if (groups.isEmpty() || cancelled.get()) {
-        return CompletableFuture.completedFuture(Optional.<LocalFile>empty());
+    CompletableFuture<ParquetFooter> footer = ParquetFooter.read(storage, file.location(), file.fileSizeBytes());
+    started.add(new StartedFile(task, footer));
+    footer.whenComplete((parsed, failure) -> schedule());
+  }
+
+  /** Starts the first started file's next run if it and the budget allow; false when nothing more starts now. */
+  private boolean startNextRun() {
+    StartedFile head = started.peekFirst();
+    if (head == null || !head.footerIn()) {
+      return false;
+    }
+    if (head.exhausted()) {
+      started.poll();
+      return true;
+    }
+    DataFile file = head.task.file();
+    if (head.wholeInPlace) {
+      if (!mayFetch(file.fileSizeBytes())) {
+        return false;
       }
-      return SparseParquet.fetch(storage, SparseParquet.plan(footer, fieldIds, groups), cancelled).thenApply(Optional::of);
-    });
+      CompletableFuture<LocalFile> local = head.known == null ? storage.fetch(file.location())
+          : SparseParquet.fetch(storage, SparseParquet.plan(head.known, fieldIds, ParquetFooter.allRowGroups(head.known)),
+              cancelled);
+      fetching.add(new Run(file, local, file.fileSizeBytes()));
+      started.poll();
+      return true;
+    }
+    List<Integer> run = head.nextRun(readingAhead ? RUN_BYTES : 0);
+    long bytes = head.bytes(run);
+    if (!mayFetch(bytes)) {
+      return false;
+    }
+    BitSet groups = new BitSet();
+    run.forEach(groups::set);
+    run.forEach(g -> head.rowGroups.poll());
+    fetching.add(new Run(file, SparseParquet.fetch(storage, SparseParquet.plan(head.known, fieldIds, groups), cancelled),
+        bytes));
+    return true;
   }
 
   @Override
   public boolean loadNextBatch() throws IOException {
     if (current != null && !readingAhead) {
-      readingAhead = true; // a second batch is wanted: this scan reads on
-      startFetches();
+      synchronized (this) {
+        readingAhead = true; // a second batch is wanted: this scan reads on
+        schedule();
+      }
     }
     while (true) {
       if (decoding == null && !openNext()) {
@@ -113,8 +260,7 @@ public final class StreamingReader extends ArrowReader {
       try {
         loaded = decoding.loadNextBatch();
       } catch (RuntimeException e) {
-        throw new DataShardException("cannot read data file " + current.task().file().location() + " of " + tableLocation
-            + ": " + e.getMessage(), e);
+        throw cannotRead(current.file(), e);
       }
       if (loaded) {
         VectorSchemaRoot in = decoding.getVectorSchemaRoot();
@@ -129,39 +275,53 @@ public final class StreamingReader extends ArrowReader {
     }
   }
 
-  /** Waits for the next file's bytes and opens its decoder; false when no file is left. */
+  /** Waits for the next run's bytes and opens its decoder; false when no run is left. */
   private boolean openNext() throws IOException {
-    while (!fetching.isEmpty() || !waiting.isEmpty()) {
-      if (fetching.isEmpty()) {
-        startFetches();
+    while (true) {
+      StartedFile awaited;
+      synchronized (this) {
+        runWanted = true;
+        schedule();
+        current = fetching.poll();
+        if (current == null && started.isEmpty() && unstarted.isEmpty()) {
+          return false;
+        }
+        if (current != null) {
+          runWanted = false;
+          schedule(); // reading ahead: the budget has room for one more run now
+        }
+        awaited = started.peekFirst();
       }
-      current = fetching.poll();
-      if (readingAhead) {
-        startFetches();
+      if (current == null) {
+        // The first file's footer is on its way (nothing else keeps a run from starting): wait, then schedule.
+        join(awaited.task.file(), awaited.footer);
+        continue;
       }
-      Optional<LocalFile> local;
+      LocalFile local = join(current.file(), current.local());
       try {
-        local = StorageException.join(current.local());
-      } catch (StorageException e) {
-        throw e.kind() == StorageException.Kind.NOT_FOUND ? new DataShardException("data file "
-            + current.task().file().location() + " of " + tableLocation + " is missing", e)
-            : new DataShardException("cannot read data file " + current.task().file().location() + " of " + tableLocation
-                + ": " + e.getMessage(), e);
-      }
-      if (local.isEmpty()) {
-        continue; // no row group of this file can match
-      }
-      try {
-        decoding = new FileReader(allocator, ParquetFiles.scan(allocator, List.of(local.get().path()), decodeSchema,
-            Optional.of(columns), batchSize), local.get());
+        decoding = new FileReader(allocator, ParquetFiles.scan(allocator, List.of(local.path()), decodeSchema,
+            Optional.of(columns), batchSize), local);
       } catch (RuntimeException e) {
-        local.get().close();
-        throw new DataShardException("cannot read data file " + current.task().file().location() + " of " + tableLocation
-            + ": " + e.getMessage(), e);
+        local.close();
+        throw cannotRead(current.file(), e);
       }
       return true;
     }
-    return false;
+  }
+
+  private <T> T join(DataFile file, CompletableFuture<T> future) {
+    try {
+      return StorageException.join(future);
+    } catch (StorageException e) {
+      throw e.kind() == StorageException.Kind.NOT_FOUND
+          ? new DataShardException("data file " + file.location() + " of " + tableLocation + " is missing", e)
+          : cannotRead(file, e);
+    }
+  }
+
+  private DataShardException cannotRead(DataFile file, RuntimeException e) {
+    return new DataShardException("cannot read data file " + file.location() + " of " + tableLocation + ": "
+        + e.getMessage(), e);
   }
 
   private void closeCurrent() throws IOException {
@@ -179,20 +339,25 @@ public final class StreamingReader extends ArrowReader {
 
   @Override
   protected void closeReadSource() throws IOException {
-    cancelled.set(true);
-    waiting.clear();
+    List<Run> abandoned;
+    synchronized (this) {
+      cancelled.set(true);
+      unstarted.clear();
+      started.clear();
+      abandoned = new ArrayList<>(fetching);
+      fetching.clear();
+    }
     try {
       closeCurrent();
     } finally {
-      // Files still on their way are deleted when they arrive; nothing waits for them here.
-      for (Fetch fetch : fetching) {
-        fetch.local().whenComplete((local, failure) -> {
+      // Runs still on their way are deleted when they arrive; nothing waits for them here.
+      for (Run run : abandoned) {
+        run.local().whenComplete((local, failure) -> {
           if (local != null) {
-            local.ifPresent(LocalFile::close);
+            local.close();
           }
         });
       }
-      fetching.clear();
     }
   }
 
@@ -201,7 +366,7 @@ public final class StreamingReader extends ArrowReader {
     return projected;
   }
 
-  /** One file's decoder, owning the local file it reads. */
+  /** One run's decoder, owning the local file it reads. */
   private static final class FileReader extends dev.datashard.io.parquet.ForwardingReader {
     private final LocalFile file;
 
