@@ -73,8 +73,9 @@ final class ScanCommand implements Callable<Integer> {
       }
       long printed = 0;
       try (ArrowReader reader = scan.arrowReader()) {
+        // The limit is checked before asking for a batch: asking for a second one starts the read-ahead.
         batches:
-        while (reader.loadNextBatch()) {
+        while ((limit == null || printed < limit) && reader.loadNextBatch()) {
           VectorSchemaRoot batch = reader.getVectorSchemaRoot();
           for (int row = 0; row < batch.getRowCount(); row++) {
             if (limit != null && printed >= limit) {
