@@ -55,10 +55,8 @@ public final class StreamingReader extends ArrowReader {
 
   // The pipeline, in file order, guarded by this: footer callbacks schedule too.
   private final Deque<FileScanTask> unstarted;
-  /** Files whose footer is requested (or not needed) and some of whose row groups are not fetching yet. */
+  /** Files whose footer is requested (or not needed) and whose rows are not all handed to the decoder. */
   private final Deque<StartedFile> started = new ArrayDeque<>();
-  /** Runs requested and not yet decoding, in order. */
-  private final Deque<Run> fetching = new ArrayDeque<>();
   private boolean readingAhead;
   /** Whether the consumer wants the next run without reading ahead: the first one, and whenever it waits. */
   private boolean runWanted = true;
@@ -91,16 +89,24 @@ public final class StreamingReader extends ArrowReader {
     schedule(); // the first file's footer is on its way before the first batch is asked for
   }
 
-  /** A file in the pipeline: its footer on its way, then its chosen row groups not yet in a run. */
+  /**
+   * A file in the pipeline: its footer on its way, then its chosen row groups not yet in a run,
+   * and its runs fetching. Runs of later files may fetch before an earlier file's footer is in;
+   * they are decoded in file order.
+   */
   private final class StartedFile {
     final FileScanTask task;
     /** Null for a file decoded in place, which needs no footer first. */
     final CompletableFuture<ParquetFooter> footer;
     ParquetFooter known;
+    /** The chosen row groups not yet in a run. */
     final Deque<Integer> rowGroups = new ArrayDeque<>();
     long[] rowGroupBytes;
     /** A local file whose every row group is read is decoded in place: one run, nothing fetched. */
     boolean wholeInPlace;
+    boolean wholeStarted;
+    /** Runs requested and not yet decoding, in order. */
+    final Deque<Run> runs = new ArrayDeque<>();
 
     StartedFile(FileScanTask task, CompletableFuture<ParquetFooter> footer) {
       this.task = task;
@@ -110,7 +116,7 @@ public final class StreamingReader extends ArrowReader {
 
     /** Whether the footer is in (it is parsed here, on first sight); false while on its way or failed. */
     boolean footerIn() {
-      if (wholeInPlace || known != null) {
+      if (footer == null || known != null) {
         return true;
       }
       if (!footer.isDone() || footer.isCompletedExceptionally()) {
@@ -131,16 +137,26 @@ public final class StreamingReader extends ArrowReader {
       return true;
     }
 
-    /** The bytes the rest of this file is expected to cost: its size until its footer is in. */
+    /** Whether every run of this file has been started. */
+    boolean allStarted() {
+      return wholeInPlace ? wholeStarted : known != null && rowGroups.isEmpty();
+    }
+
+    /** Whether every run of this file has gone to the decoder. */
+    boolean finished() {
+      return footerIn() && allStarted() && runs.isEmpty();
+    }
+
+    /** The bytes of this file not yet fetching: its size until its footer is in. */
     long reservedBytes() {
-      if (wholeInPlace || known == null) {
-        return task.file().fileSizeBytes();
+      if (known == null && footer != null || wholeInPlace) {
+        return wholeStarted ? 0 : task.file().fileSizeBytes();
       }
       return rowGroups.stream().mapToLong(g -> rowGroupBytes[g]).sum();
     }
 
-    boolean exhausted() {
-      return !wholeInPlace && known != null && rowGroups.isEmpty();
+    long fetchingBytes() {
+      return runs.stream().mapToLong(Run::bytes).sum();
     }
 
     /** The next run's row groups: the next one, and consecutive ones after it while within {@code maxBytes}. */
@@ -164,83 +180,93 @@ public final class StreamingReader extends ArrowReader {
     }
   }
 
-  /** Starts what the pipeline may start now: footers of further files, fetches of runs; in file order. */
+  /** Starts what the pipeline may start now: footers of further files, fetches of runs. */
   private synchronized void schedule() {
     if (cancelled.get()) {
       return;
     }
-    while (startNextRun()) {
-      // the first started file's runs, as the budget allows
+    while (!started.isEmpty() && started.peekFirst().finished()) {
+      started.poll();
+    }
+    for (StartedFile file : started) {
+      try {
+        startRuns(file);
+      } catch (DataShardException e) {
+        if (file == started.peekFirst()) {
+          throw e;
+        }
+        // Thrown again when the file comes first: the rows of the files before it are read first.
+      }
     }
     while (!unstarted.isEmpty() && mayStartFile(unstarted.peek().file().fileSizeBytes())) {
-      start(unstarted.poll());
-      while (startNextRun()) {
-        // a file decoded in place is ready at once
-      }
+      startRuns(start(unstarted.poll()));
     }
   }
 
   private boolean mayStartFile(long estimatedBytes) {
-    if (started.isEmpty() && fetching.isEmpty() && (readingAhead || runWanted)) {
+    if (started.isEmpty() && (readingAhead || runWanted)) {
       return true;
     }
     long reserved = started.stream().mapToLong(StartedFile::reservedBytes).sum();
     return readingAhead && fetchingBytes() + reserved + estimatedBytes <= readAheadBytes;
   }
 
-  private boolean mayFetch(long bytes) {
-    return fetching.isEmpty() && (readingAhead || runWanted) || readingAhead && fetchingBytes() + bytes <= readAheadBytes;
+  /**
+   * The first file's next run may start whenever a run is wanted and it has none waiting: the
+   * consumer waits for it. Other runs only within the read-ahead budget.
+   */
+  private boolean mayFetch(StartedFile file, long bytes) {
+    if (file == started.peekFirst() && file.runs.isEmpty() && (readingAhead || runWanted)) {
+      return true;
+    }
+    return readingAhead && fetchingBytes() + bytes <= readAheadBytes;
   }
 
   private long fetchingBytes() {
-    return fetching.stream().mapToLong(Run::bytes).sum();
+    return started.stream().mapToLong(StartedFile::fetchingBytes).sum();
   }
 
-  private void start(FileScanTask task) {
+  private StartedFile start(FileScanTask task) {
     DataFile file = task.file();
     if (task.readsEveryRowGroup() && Location.of(file.location()).isLocal()) {
       // Decoded in place: the projection reads only the columns' chunks, no footer read needed first.
-      started.add(new StartedFile(task, null));
-      return;
+      StartedFile inPlace = new StartedFile(task, null);
+      started.add(inPlace);
+      return inPlace;
     }
     CompletableFuture<ParquetFooter> footer = ParquetFooter.read(storage, file.location(), file.fileSizeBytes());
-    started.add(new StartedFile(task, footer));
+    StartedFile reading = new StartedFile(task, footer);
+    started.add(reading);
     footer.whenComplete((parsed, failure) -> schedule());
+    return reading;
   }
 
-  /** Starts the first started file's next run if it and the budget allow; false when nothing more starts now. */
-  private boolean startNextRun() {
-    StartedFile head = started.peekFirst();
-    if (head == null || !head.footerIn()) {
-      return false;
-    }
-    if (head.exhausted()) {
-      started.poll();
-      return true;
-    }
-    DataFile file = head.task.file();
-    if (head.wholeInPlace) {
-      if (!mayFetch(file.fileSizeBytes())) {
-        return false;
+  /** Starts the file's next runs while it and the budget allow. */
+  private void startRuns(StartedFile file) {
+    DataFile data = file.task.file();
+    while (file.footerIn() && !file.allStarted()) {
+      if (file.wholeInPlace) {
+        if (!mayFetch(file, data.fileSizeBytes())) {
+          return;
+        }
+        CompletableFuture<LocalFile> local = file.known == null ? storage.fetch(data.location())
+            : SparseParquet.fetch(storage, SparseParquet.plan(file.known, fieldIds, ParquetFooter.allRowGroups(file.known)),
+                cancelled);
+        file.runs.add(new Run(data, local, data.fileSizeBytes()));
+        file.wholeStarted = true;
+        return;
       }
-      CompletableFuture<LocalFile> local = head.known == null ? storage.fetch(file.location())
-          : SparseParquet.fetch(storage, SparseParquet.plan(head.known, fieldIds, ParquetFooter.allRowGroups(head.known)),
-              cancelled);
-      fetching.add(new Run(file, local, file.fileSizeBytes()));
-      started.poll();
-      return true;
+      List<Integer> run = file.nextRun(readingAhead ? RUN_BYTES : 0);
+      long bytes = file.bytes(run);
+      if (!mayFetch(file, bytes)) {
+        return;
+      }
+      BitSet groups = new BitSet();
+      run.forEach(groups::set);
+      run.forEach(g -> file.rowGroups.poll());
+      file.runs.add(new Run(data, SparseParquet.fetch(storage, SparseParquet.plan(file.known, fieldIds, groups),
+          cancelled), bytes));
     }
-    List<Integer> run = head.nextRun(readingAhead ? RUN_BYTES : 0);
-    long bytes = head.bytes(run);
-    if (!mayFetch(bytes)) {
-      return false;
-    }
-    BitSet groups = new BitSet();
-    run.forEach(groups::set);
-    run.forEach(g -> head.rowGroups.poll());
-    fetching.add(new Run(file, SparseParquet.fetch(storage, SparseParquet.plan(head.known, fieldIds, groups), cancelled),
-        bytes));
-    return true;
   }
 
   @Override
@@ -278,23 +304,23 @@ public final class StreamingReader extends ArrowReader {
   /** Waits for the next run's bytes and opens its decoder; false when no run is left. */
   private boolean openNext() throws IOException {
     while (true) {
-      StartedFile awaited;
+      StartedFile first;
       synchronized (this) {
         runWanted = true;
         schedule();
-        current = fetching.poll();
-        if (current == null && started.isEmpty() && unstarted.isEmpty()) {
-          return false;
+        first = started.peekFirst();
+        if (first == null) {
+          return false; // schedule() starts a file whenever none is started and one is left
         }
+        current = first.runs.poll();
         if (current != null) {
           runWanted = false;
           schedule(); // reading ahead: the budget has room for one more run now
         }
-        awaited = started.peekFirst();
       }
       if (current == null) {
-        // The first file's footer is on its way (nothing else keeps a run from starting): wait, then schedule.
-        join(awaited.task.file(), awaited.footer);
+        // The first file's footer is on its way (nothing else keeps its run from starting): wait, then schedule.
+        join(first.task.file(), first.footer);
         continue;
       }
       LocalFile local = join(current.file(), current.local());
@@ -339,13 +365,12 @@ public final class StreamingReader extends ArrowReader {
 
   @Override
   protected void closeReadSource() throws IOException {
-    List<Run> abandoned;
+    List<Run> abandoned = new ArrayList<>();
     synchronized (this) {
       cancelled.set(true);
       unstarted.clear();
+      started.forEach(file -> abandoned.addAll(file.runs));
       started.clear();
-      abandoned = new ArrayList<>(fetching);
-      fetching.clear();
     }
     try {
       closeCurrent();
