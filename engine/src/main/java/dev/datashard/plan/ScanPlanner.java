@@ -81,8 +81,8 @@ public final class ScanPlanner {
           "table " + tableLocation + " has no snapshot " + snapshotId)));
     }
     if (asOfMillis != null) {
-      return Optional.of(metadata.snapshotLogEntryAsOf(asOfMillis).flatMap(entry -> metadata.snapshot(entry.snapshotId()))
-          .orElseThrow(this::noSnapshotAsOf));
+      return Optional.of(metadata.snapshotLogEntryAsOf(asOfMillis)
+          .flatMap(entry -> metadata.snapshot(entry.snapshotId())).orElseThrow(this::noSnapshotAsOf));
     }
     return metadata.currentSnapshot();
   }
@@ -106,7 +106,7 @@ public final class ScanPlanner {
   }
 
   /** The schema the snapshot was written with (the table's current one for a table without data). */
-  public Schema snapshotSchema() {
+  private Schema snapshotSchema() {
     return schemaOf(snapshot());
   }
 

@@ -250,8 +250,8 @@ public final class StreamingReader extends ArrowReader {
           return;
         }
         CompletableFuture<LocalFile> local = file.known == null ? storage.fetch(data.location())
-            : SparseParquet.fetch(storage, SparseParquet.plan(file.known, fieldIds, ParquetFooter.allRowGroups(file.known)),
-                cancelled);
+            : SparseParquet.fetch(storage,
+                SparseParquet.plan(file.known, fieldIds, ParquetFooter.allRowGroups(file.known)), cancelled);
         file.runs.add(new Run(data, local, data.fileSizeBytes()));
         file.wholeStarted = true;
         return;
