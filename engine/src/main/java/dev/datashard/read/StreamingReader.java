@@ -189,17 +189,22 @@ public final class StreamingReader extends ArrowReader {
       started.poll();
     }
     for (StartedFile file : started) {
-      try {
-        startRuns(file);
-      } catch (DataShardException e) {
-        if (file == started.peekFirst()) {
-          throw e;
-        }
-        // Thrown again when the file comes first: the rows of the files before it are read first.
-      }
+      startRunsInTurn(file);
     }
     while (!unstarted.isEmpty() && mayStartFile(unstarted.peek().file().fileSizeBytes())) {
-      startRuns(start(unstarted.poll()));
+      startRunsInTurn(start(unstarted.poll()));
+    }
+  }
+
+  /** Starts the file's runs; a file's failure is raised only when it comes first. */
+  private void startRunsInTurn(StartedFile file) {
+    try {
+      startRuns(file);
+    } catch (DataShardException e) {
+      if (file == started.peekFirst()) {
+        throw e;
+      }
+      // Thrown again when the file comes first: the rows of the files before it are read first.
     }
   }
 
