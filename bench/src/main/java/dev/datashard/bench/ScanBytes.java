@@ -49,9 +49,9 @@ public final class ScanBytes {
   /** One data file's footer, as the expected bytes need it. */
   record Footer(String location, long size, long footerBytes, List<Map<String, Long>> chunkBytes,
       List<long[]> userIdRange) {
-    /** What the scan's first GET of the file reads: the last 64 KiB, or the whole file under 1 MiB. */
+    /** What the scan's first GET of the file reads: the last 16 KiB, or the whole file under 1 MiB. */
     long tailRead() {
-      return size <= (1 << 20) ? size : Math.min(size, 64 * 1024);
+      return size <= (1 << 20) ? size : Math.min(size, 16 * 1024);
     }
 
     long column(String name) {

@@ -40,8 +40,8 @@ final class ScanCommand implements Callable<Integer> {
   @Option(names = "--limit", paramLabel = "N", description = "Print at most N rows.")
   Long limit;
 
-  @Option(names = "--read-ahead-mb", paramLabel = "MB", description = "Data to fetch ahead while a file is decoded "
-      + "(default 256): with the file being read, the bound on the memory and local disk a scan uses.")
+  @Option(names = "--read-ahead-mb", paramLabel = "MB", description = "Data to fetch ahead while row groups are "
+      + "decoded (default 256): with the row groups being read, the bound on the memory and local disk a scan uses.")
   Long readAheadMb;
 
   @Option(names = "--format", defaultValue = "jsonl", description = "jsonl, csv or table (default: ${DEFAULT-VALUE})")
@@ -76,8 +76,9 @@ final class ScanCommand implements Callable<Integer> {
       }
       long printed = 0;
       try (ArrowReader reader = scan.arrowReader()) {
+        // The limit is checked before asking for a batch: asking for a second one starts the read-ahead.
         batches:
-        while (reader.loadNextBatch()) {
+        while ((limit == null || printed < limit) && reader.loadNextBatch()) {
           VectorSchemaRoot batch = reader.getVectorSchemaRoot();
           for (int row = 0; row < batch.getRowCount(); row++) {
             if (limit != null && printed >= limit) {

@@ -10,9 +10,13 @@ import dev.datashard.Schema;
 import dev.datashard.Table;
 import dev.datashard.io.ForwardingStorage;
 import dev.datashard.io.Location;
+import dev.datashard.arrow.RecordBatches;
 import dev.datashard.io.local.LocalStorage;
+import dev.datashard.io.parquet.ParquetFooter;
+import dev.datashard.io.parquet.SparseParquet;
 import dev.datashard.metadata.DataFile;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +25,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,10 +41,11 @@ class StreamingReadTest {
                   {"id": 2, "name": "payload", "type": "string", "required": false},
                   {"id": 3, "name": "score", "type": "double", "required": false}]}""");
 
-  /** Counts the bytes and files the scan reads, by any path. */
+  /** Counts the bytes and files the scan reads, by any path, and records each ranged read of a data file. */
   static final class CountingStorage extends ForwardingStorage {
     final AtomicLong bytes = new AtomicLong();
     final Set<String> filesTouched = ConcurrentHashMap.newKeySet();
+    final List<RangeRead> rangeReads = new CopyOnWriteArrayList<>();
 
     CountingStorage(Path root) {
       super(new LocalStorage(root, false));
@@ -47,6 +55,7 @@ class StreamingReadTest {
     public CompletableFuture<byte[]> readRangeAsync(String location, long offset, int length) {
       if (location.endsWith(".parquet")) {
         filesTouched.add(location);
+        rangeReads.add(new RangeRead(location, offset, length));
       }
       return super.readRangeAsync(location, offset, length).thenApply(read -> {
         bytes.addAndGet(read.length);
@@ -61,6 +70,8 @@ class StreamingReadTest {
       return super.fetch(location);
     }
   }
+
+  record RangeRead(String location, long offset, int length) {}
 
   @RegisterExtension final LocalWarehouse warehouse = new LocalWarehouse(CountingStorage::new);
   private CountingStorage storage;
@@ -114,6 +125,104 @@ class StreamingReadTest {
       assertThat(reader.loadNextBatch()).isTrue();
       // The file being read, and two more within the budget: not all six.
       assertThat(storage.filesTouched).hasSize(3);
+    }
+  }
+
+  @Test
+  void aScanStoppedAfterItsFirstBatchFetchedOneRowGroup() throws IOException {
+    // Uncompressed, and a row group closed after each appended batch (at the first size check).
+    Table grouped = warehouse.shard().createTable("grouped", WIDE, Map.of("write.parquet.compression-codec",
+        "uncompressed", "write.parquet.row-group-size-bytes", "1"));
+    appendOneFileOfRowGroups(grouped, 4, 2000);
+    DataFile file = grouped.newScan().files().get(0);
+    assertThat(file.fileSizeBytes()).as("above the size a footer read fetches whole").isGreaterThan(1 << 20);
+    ParquetFooter footer = ParquetFooter.read(storage, file.location(), file.fileSizeBytes()).join();
+    assertThat(footer.rowGroupCount()).isEqualTo(4);
+    Set<Integer> id = Set.of(1);
+    // The filter rules out only the last row group: a local file is then fetched, not decoded in place.
+    Expression firstThreeGroups = Expression.parse("id < 6000");
+
+    storage.rangeReads.clear();
+    try (ArrowReader reader = grouped.newScan().select("id").filter(firstThreeGroups).batchSize(10).arrowReader()) {
+      assertThat(reader.loadNextBatch()).isTrue();
+      assertThat(reader.getVectorSchemaRoot().getVector(0).getObject(9)).isEqualTo(9L);
+    }
+    assertThat(dataReads(file)).as("the id chunk of row group 0, nothing of the next row groups")
+        .containsExactly(SparseParquet.chunkBytes(footer, id, 0));
+
+    storage.rangeReads.clear();
+    assertThat(grouped.newScan().select("id").filter(firstThreeGroups).toRecords()).hasSize(6000);
+    assertThat(dataReads(file).stream().mapToLong(Long::longValue).sum()).as("the id chunks of row groups 0-2")
+        .isEqualTo(SparseParquet.chunkBytes(footer, id, 0) + SparseParquet.chunkBytes(footer, id, 1)
+            + SparseParquet.chunkBytes(footer, id, 2));
+  }
+
+  /** The lengths of the ranged reads of {@code file} other than of its footer (the reads that reach its end). */
+  private List<Long> dataReads(DataFile file) {
+    return storage.rangeReads.stream()
+        .filter(read -> read.location().equals(file.location()) && read.offset() + read.length() < file.fileSizeBytes())
+        .map(read -> (long) read.length()).toList();
+  }
+
+  /** One append of {@code groups} batches: the Parquet writer makes each batch a row group of one file. */
+  private void appendOneFileOfRowGroups(Table table, int groups, int rowsPerGroup) {
+    List<VectorSchemaRoot> batches = new ArrayList<>();
+    try {
+      for (int group = 0; group < groups; group++) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int i = 0; i < rowsPerGroup; i++) {
+          long id = (long) group * rowsPerGroup + i;
+          rows.add(Map.of("id", id, "payload", "payload-" + id + "-" + "x".repeat(200), "score", (double) i));
+        }
+        batches.add(RecordBatches.fromRecords(warehouse.allocator(), WIDE, rows));
+      }
+      try (ArrowReader reader = new BatchesReader(warehouse.allocator(), batches)) {
+        table.append(reader);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      batches.forEach(VectorSchemaRoot::close);
+    }
+  }
+
+  /** Hands out prepared batches, which the caller keeps owning. */
+  private static final class BatchesReader extends ArrowReader {
+    private final List<VectorSchemaRoot> batches;
+    private int next = -1;
+
+    BatchesReader(BufferAllocator allocator, List<VectorSchemaRoot> batches) {
+      super(allocator);
+      this.batches = batches;
+    }
+
+    @Override
+    public VectorSchemaRoot getVectorSchemaRoot() {
+      return batches.get(Math.max(next, 0));
+    }
+
+    @Override
+    public boolean loadNextBatch() {
+      next++;
+      return next < batches.size();
+    }
+
+    @Override
+    public long bytesRead() {
+      return 0;
+    }
+
+    @Override
+    public void close() {
+      // the batches are the caller's
+    }
+
+    @Override
+    protected void closeReadSource() {}
+
+    @Override
+    protected org.apache.arrow.vector.types.pojo.Schema readSchema() {
+      return batches.get(0).getSchema();
     }
   }
 

@@ -157,6 +157,10 @@ public final class ParquetFooter {
     return top < 0 || fieldIds.contains(top); // a column without an id cannot be told apart: keep it
   }
 
+  public int rowGroupCount() {
+    return metadata.getRow_groups().size();
+  }
+
   /** Every row group: for a scan without a filter. */
   public static java.util.BitSet allRowGroups(ParquetFooter footer) {
     java.util.BitSet all = new java.util.BitSet();

@@ -104,6 +104,21 @@ public final class SparseParquet {
     return new Plan(footer, coalesce(ranges), serialize(sparse), kept.size() == groups.size());
   }
 
+  /**
+   * The bytes of the top-level columns {@code fieldIds} in one row group: what fetching it costs,
+   * before ranges closer than {@link #COALESCE_GAP} are merged.
+   */
+  public static long chunkBytes(ParquetFooter footer, Set<Integer> fieldIds, int rowGroup) {
+    List<ColumnChunk> chunks = footer.metadata().getRow_groups().get(rowGroup).getColumns();
+    long bytes = 0;
+    for (int leaf = 0; leaf < chunks.size(); leaf++) {
+      if (footer.isNeeded(leaf, fieldIds)) {
+        bytes += range(footer, chunks.get(leaf)).length();
+      }
+    }
+    return bytes;
+  }
+
   private static Range range(ParquetFooter footer, ColumnChunk chunk) {
     if (!chunk.isSetMeta_data()) {
       throw new StorageException(Kind.IO, "cannot read Parquet " + footer.location() + ": a column chunk "

@@ -1,4 +1,4 @@
-package dev.datashard.read;
+package dev.datashard.plan;
 
 import dev.datashard.Field;
 import dev.datashard.Schema;
@@ -28,7 +28,7 @@ public final class RowGroups {
 
   private RowGroups() {}
 
-  /** A selector for {@link StreamingReader}: {@code bound} must be bound to {@code schema}. */
+  /** A selector for {@link FileScanTask#rowGroups()}: {@code bound} must be bound to {@code schema}. */
   public static Function<ParquetFooter, BitSet> matching(BoundFilter bound, Schema schema) {
     return footer -> {
       BitSet keep = new BitSet();

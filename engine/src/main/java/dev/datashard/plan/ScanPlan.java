@@ -1,0 +1,18 @@
+package dev.datashard.plan;
+
+import dev.datashard.Snapshot;
+import dev.datashard.expressions.BoundFilter;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a scan reads, decided before any data byte is fetched: the snapshot (empty for a table
+ * without data), the columns, the filter (empty when it keeps every row), and one task per data
+ * file the manifests' statistics did not rule out, in manifest order.
+ */
+public record ScanPlan(Optional<Snapshot> snapshot, Projection projection, Optional<BoundFilter> filter,
+    List<FileScanTask> tasks) {
+  public ScanPlan {
+    tasks = List.copyOf(tasks);
+  }
+}
