@@ -7,6 +7,8 @@
 #   bench/run.sh DataShardLatency     # one JMH run with these options and regexps instead; its results
 #                                     # and report go to bench/results/partial/, PERFORMANCE.md stays
 #   bench/run.sh S3ModelCheck         # the round-trip check alone (about 2 minutes), also to partial/
+#   bench/run.sh --steps 'A' 'B'      # several JMH runs, one per argument (options and regexps), in
+#                                     # one report, also to partial/
 #   MAVEN_FLAGS=-o bench/run.sh       # build offline
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,6 +41,8 @@ check=false
 if [ $# -eq 1 ] && [ "$1" = S3ModelCheck ]; then
   steps=()
   check=true
+elif [ $# -gt 0 ] && [ "$1" = --steps ]; then
+  steps=("${@:2}")
 elif [ $# -gt 0 ]; then
   steps=("$*")
 else

@@ -34,7 +34,7 @@ public class IcebergContention extends LatencySettings {
   @Setup(Level.Trial)
   public void prepare() {
     directory = Scratch.create("iceberg");
-    tables = new IcebergTables();
+    tables = new IcebergTables(IcebergTables.HADOOP);
     threads = new Writers(writers);
     for (int w = 0; w < writers; w++) {
       records.add(Events.icebergRecords(w * 100L, 100));

@@ -6,6 +6,7 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.data.Record;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -14,6 +15,10 @@ import org.openjdk.jmh.annotations.TearDown;
 /** The original's latency table on Apache Iceberg's Java library, set up like {@link DataShardLatency}. */
 @State(Scope.Benchmark)
 public class IcebergLatency extends LatencySettings {
+  /** Iceberg's catalog-free configuration: {@link IcebergTables#HADOOP} or {@link IcebergTables#NIO}. */
+  @Param({IcebergTables.HADOOP, IcebergTables.NIO})
+  public String catalog;
+
   private Path directory;
   private IcebergTables tables;
   private List<Record> records100;
@@ -24,7 +29,7 @@ public class IcebergLatency extends LatencySettings {
   @Setup(Level.Trial)
   public void createTables() {
     directory = Scratch.create("iceberg");
-    tables = new IcebergTables();
+    tables = new IcebergTables(catalog);
     records100 = Events.icebergRecords(0, 100);
     records10k = Events.icebergRecords(0, 10_000);
     read50k = tables.create(directory.resolve("trial/read-50k").toString());

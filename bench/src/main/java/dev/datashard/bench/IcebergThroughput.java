@@ -29,6 +29,10 @@ public class IcebergThroughput extends ThroughputSettings {
   @Param({"10000000"})
   public long rows;
 
+  /** Iceberg's catalog-free configuration: {@link IcebergTables#HADOOP} or {@link IcebergTables#NIO}. */
+  @Param({IcebergTables.HADOOP, IcebergTables.NIO})
+  public String catalog;
+
   private BufferAllocator allocator;
   private Path directory;
   private IcebergTables tables;
@@ -41,7 +45,7 @@ public class IcebergThroughput extends ThroughputSettings {
   public void prepare() {
     allocator = new RootAllocator();
     directory = Scratch.create("iceberg");
-    tables = new IcebergTables();
+    tables = new IcebergTables(catalog);
     data = new IngestData(allocator, rows);
     scanned = tables.create(directory.resolve("trial/scanned").toString());
     IcebergTables.append(scanned, this::rowsOfBatches);

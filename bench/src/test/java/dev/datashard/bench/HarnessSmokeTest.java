@@ -24,10 +24,10 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  */
 class HarnessSmokeTest {
   /**
-   * Latency 5 x 3 stores (local, local-nofsync, s3) + 5 Iceberg; throughput 2 x 2 stores (local,
-   * s3) + 3 Iceberg; contention 3 writer counts x 3 stores + 3 Iceberg; the CLI append.
+   * Latency 5 x 3 stores (local, local-nofsync, s3) + 5 x 2 Iceberg catalogs; throughput 2 x 2 stores (local,
+   * s3) + 3 x 2 Iceberg catalogs; contention 3 writer counts x 3 stores + 3 Iceberg; the CLI append.
    */
-  private static final int BENCHMARK_RUNS = 40;
+  private static final int BENCHMARK_RUNS = 48;
 
   @TempDir
   Path dir;
@@ -72,10 +72,12 @@ class HarnessSmokeTest {
             "| 10 | **", "DataShard `s3`: appends/s", "| Append 100 records | ",
             "S3: append 100 records, at most 2 sequential round trips",
             "S3: full scan of a loaded table, data + at most 3 metadata round trips",
-            "`datashard append` of one 20,000-row, five-column JSONL file", "Parquet bytes of the 20,000-row table")
+            "`datashard append` of one 20,000-row, five-column JSONL file", "Parquet bytes of the 20,000-row table",
+            "Iceberg Java, nio `TableOperations` p50 [fork p50s]", "Ingest (local): at least 1.5x Iceberg Java `HadoopTables`",
+            "Ingest (local): at least 1.5x Iceberg Java, nio `TableOperations`")
         .doesNotContain("not run", "Not run", "| n/a |");
     assertThat(Files.readString(dir.resolve("charts/latency.svg"))).startsWith("<svg").endsWith("</svg>\n")
         .contains("Original, S3 same region", "DataShard local-nofsync", "DataShard s3 (S3Proxy on loopback)",
-            "20 ms added per request", "Iceberg Java");
+            "20 ms added per request", "Iceberg Java HadoopTables", "Iceberg Java, nio TableOperations");
   }
 }

@@ -15,7 +15,8 @@ final class ContentionSection {
   private ContentionSection() {}
 
   static String render(Results results) {
-    StoreColumns columns = new StoreColumns(results.values("DataShardContention.", "store"),
+    List<String> catalogs = IcebergCatalogs.of(results, "IcebergContention.");
+    StoreColumns columns = new StoreColumns(results.values("DataShardContention.", "store"), catalogs,
         "appends/s [fork range], round p50");
     MarkdownTable table = new MarkdownTable(columns.header("Writers"));
     for (String writers : results.values("DataShardContention.", "writers")) {
@@ -24,8 +25,9 @@ final class ContentionSection {
         ours.add(results.find("DataShardContention.appendRound", "store=" + store, "writers=" + writers));
       }
       int appends = Integer.parseInt(writers) * DataShardContention.APPENDS_PER_WRITER;
-      table.row(columns.cells(writers, ours, results.find("IcebergContention.appendRound", "writers=" + writers),
-          r -> rate(r, appends)));
+      List<Optional<JmhResult>> peers = catalogs.stream().map(c -> results.find("IcebergContention.appendRound",
+          "writers=" + writers, IcebergCatalogs.param(c))).toList();
+      table.row(columns.cells(writers, ours, peers, r -> rate(r, appends)));
     }
     return table.render() + "\n" + StoreColumns.NOTE + "\n";
   }

@@ -28,8 +28,9 @@ final class Format {
     return String.format(Locale.ROOT, "%,.0f", value);
   }
 
+  /** One decimal; two below 1, where a slower DataShard would otherwise read 0.0x. */
   static String ratio(double value) {
-    return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.1fx", value);
+    return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, value < 1 ? "%.2fx" : "%.1fx", value);
   }
 
   static String bytes(double value) {

@@ -35,6 +35,7 @@ final class LatencyChart {
       "append100Records", Operation.APPEND_100, "append10kRecords", Operation.APPEND_10K,
       "read50k", Operation.SCAN_AGAIN);
   private static final String[] STORE_COLORS = {"#1d4ed8", "#60a5fa", "#15803d", "#a855f7"};
+  private static final String[] ICEBERG_COLORS = {"#ea580c", "#fdba74"};
 
   /** Bars of one colour: a value per row of {@link #ROWS}, NaN where there is none. */
   private record Series(String name, String color, double[] values, String[] labels) {
@@ -59,8 +60,13 @@ final class LatencyChart {
     check.ifPresent(c -> series.add(measured("DataShard s3, " + REGION_DELAY + " ms added per request (delay proxy)",
         "#86efac", row -> CHECKED.containsKey(row.dataShard()) ? c.p50(CHECKED.get(row.dataShard()), REGION_DELAY)
             : Double.NaN)));
-    series.add(measured("Iceberg Java, local disk (read: its Arrow reader)", "#ea580c",
-        row -> median(results.find("IcebergLatency." + row.iceberg()))));
+    List<String> catalogs = IcebergCatalogs.of(results, "IcebergLatency.");
+    for (int c = 0; c < catalogs.size(); c++) {
+      String catalog = catalogs.get(c);
+      series.add(measured(IcebergCatalogs.label(catalog).replace("`", "") + ", local disk (read: its Arrow reader)",
+          ICEBERG_COLORS[c % ICEBERG_COLORS.length],
+          row -> median(results.find("IcebergLatency." + row.iceberg(), IcebergCatalogs.param(catalog)))));
+    }
     return svg(series.stream().filter(s -> !s.isEmpty()).toList());
   }
 

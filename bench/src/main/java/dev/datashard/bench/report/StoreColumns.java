@@ -7,10 +7,11 @@ import java.util.function.Function;
 
 /**
  * The columns of a table comparing DataShard's stores with Iceberg Java, which runs on local disk
- * only: one column per DataShard store, Iceberg's, then the ratios that compare like with like
- * (each local store's speed-up over Iceberg; s3's time over local's, the cost of the S3 path).
+ * only: one column per DataShard store, one per Iceberg configuration ({@link IcebergCatalogs}),
+ * then the ratios that compare like with like (each local store's speed-up over each Iceberg
+ * configuration; s3's time over local's, the cost of the S3 path).
  */
-record StoreColumns(List<String> stores, String unit) {
+record StoreColumns(List<String> stores, List<String> catalogs, String unit) {
   static final String NOTE = "Iceberg Java runs on local disk only (the issue compares it there): a "
       + "speed-up is a local store's over Iceberg; `s3 / local` is the time on S3Proxy over the time on "
       + "`local`, both DataShard, the same run.";
@@ -22,23 +23,32 @@ record StoreColumns(List<String> stores, String unit) {
   String[] header(String first) {
     List<String> header = new ArrayList<>(List.of(first));
     stores.forEach(s -> header.add("DataShard `" + s + "`: " + unit));
-    header.add("Iceberg Java (local): " + unit);
-    stores.stream().filter(StoreColumns::isLocal).forEach(s -> header.add("`" + s + "` speed-up over Iceberg"));
+    catalogs.forEach(c -> header.add(IcebergCatalogs.label(c) + " (local): " + unit));
+    for (String store : stores) {
+      if (isLocal(store)) {
+        catalogs.forEach(c -> header.add("`" + store + "` speed-up over " + IcebergCatalogs.label(c)));
+      }
+    }
     if (hasS3AndLocal()) {
       header.add("s3 / local");
     }
     return header.toArray(String[]::new);
   }
 
-  /** {@code ours} in the order of {@link #stores}; times are the results' medians. */
-  String[] cells(String first, List<Optional<JmhResult>> ours, Optional<JmhResult> peer,
+  /**
+   * {@code ours} in the order of {@link #stores}, {@code peers} in that of {@link #catalogs}; times
+   * are the results' medians.
+   */
+  String[] cells(String first, List<Optional<JmhResult>> ours, List<Optional<JmhResult>> peers,
       Function<JmhResult, String> cell) {
     List<String> cells = new ArrayList<>(List.of(first));
     ours.forEach(r -> cells.add(r.map(cell).orElse("not run")));
-    cells.add(peer.map(cell).orElse("not run"));
+    peers.forEach(r -> cells.add(r.map(cell).orElse("not run")));
     for (int i = 0; i < stores.size(); i++) {
       if (isLocal(stores.get(i))) {
-        cells.add(Format.ratio(ratio(peer, ours.get(i))));
+        for (Optional<JmhResult> peer : peers) {
+          cells.add(Format.ratio(ratio(peer, ours.get(i))));
+        }
       }
     }
     if (hasS3AndLocal()) {
