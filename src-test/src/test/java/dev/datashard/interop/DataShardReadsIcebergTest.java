@@ -6,39 +6,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.datashard.DataShard;
 import dev.datashard.Snapshot;
 import dev.datashard.Transaction;
-import dev.datashard.io.StorageConfig;
 import dev.datashard.io.local.LocalStorage;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.SchemaParser;
 import org.apache.iceberg.Table;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Apache Iceberg's Java library writes, DataShard reads and appends, Iceberg reads again. */
 class DataShardReadsIcebergTest {
-  @TempDir Path warehouse;
-  private RootAllocator allocator;
-  private DataShard shard;
-
-  @BeforeEach
-  void open() {
-    allocator = new RootAllocator();
-    shard = DataShard.open(StorageConfig.local(warehouse), allocator);
-  }
-
-  @AfterEach
-  void closeAndCheckLeaks() {
-    shard.close();
-    allocator.close(); // throws when any Arrow buffer was not released
-  }
+  @RegisterExtension final LocalShard local = new LocalShard();
 
   private static List<Map<String, Object>> expected(int from, int to) {
     List<Map<String, Object>> rows = new ArrayList<>();
@@ -57,8 +38,8 @@ class DataShardReadsIcebergTest {
 
   @Test
   void dataShardReadsEveryTypeAndSnapshotIcebergWrote() {
-    Table iceberg = icebergAllTypes(LocalStorage.locationOf(warehouse.resolve("by_iceberg")));
-    dev.datashard.Table table = shard.loadTable("by_iceberg");
+    Table iceberg = icebergAllTypes(LocalStorage.locationOf(local.warehouse().resolve("by_iceberg")));
+    dev.datashard.Table table = local.shard().loadTable("by_iceberg");
 
     // Iceberg assigned its own field ids; DataShard reads exactly the schema Iceberg wrote.
     assertThat(table.schema()).isEqualTo(dev.datashard.Schema.fromJson(SchemaParser.toJson(iceberg.schema())));
@@ -92,8 +73,8 @@ class DataShardReadsIcebergTest {
 
   @Test
   void dataShardAppendsToAnIcebergTableAndIcebergReadsOldAndNewRows() {
-    Table iceberg = icebergAllTypes(LocalStorage.locationOf(warehouse.resolve("by_iceberg")));
-    dev.datashard.Table table = shard.loadTable("by_iceberg");
+    Table iceberg = icebergAllTypes(LocalStorage.locationOf(local.warehouse().resolve("by_iceberg")));
+    dev.datashard.Table table = local.shard().loadTable("by_iceberg");
 
     Snapshot single = table.appendRecords(AllTypes.rows(30, 40)).orElseThrow();
     Snapshot multi;
@@ -127,9 +108,9 @@ class DataShardReadsIcebergTest {
   /** HadoopTables keeps a location given as a plain path: metadata and manifests hold no scheme. */
   @Test
   void readsAndAppendsToATableWithSchemeLessPaths() {
-    Table iceberg = icebergAllTypes(warehouse.resolve("plain_paths").toString());
+    Table iceberg = icebergAllTypes(local.warehouse().resolve("plain_paths").toString());
     assertThat(iceberg.currentSnapshot().allManifests(iceberg.io()).get(0).path()).startsWith("/");
-    dev.datashard.Table table = shard.loadTable("plain_paths");
+    dev.datashard.Table table = local.shard().loadTable("plain_paths");
 
     Interop.assertSameRows(Interop.datashardRows(table.newScan()), expected(0, 30));
     table.appendRecords(AllTypes.rows(30, 35));
@@ -140,15 +121,15 @@ class DataShardReadsIcebergTest {
   /** Locations are plain paths after the scheme, as Iceberg's file IOs take them: no %20 for a space. */
   @Test
   void tablesUnderPathsWithSpacesWorkBothWays() {
-    dev.datashard.Table ours = shard.createTable("with space/by datashard", AllTypes.SCHEMA);
+    dev.datashard.Table ours = local.shard().createTable("with space/by datashard", AllTypes.SCHEMA);
     ours.appendRecords(AllTypes.rows(0, 5));
     assertThat(ours.location()).endsWith("/with space/by datashard");
     Interop.assertSameRows(Interop.icebergRows(Interop.icebergTable(ours.location()), null), expected(0, 5));
 
-    Table iceberg = IcebergWrites.create("file:" + warehouse.resolve("with space/by iceberg"),
+    Table iceberg = IcebergWrites.create("file:" + local.warehouse().resolve("with space/by iceberg"),
         IcebergSchemas.allTypes(), PartitionSpec.unpartitioned());
     IcebergWrites.append(iceberg, AllTypes.rows(0, 5));
-    dev.datashard.Table theirs = shard.loadTable("with space/by iceberg");
+    dev.datashard.Table theirs = local.shard().loadTable("with space/by iceberg");
     Interop.assertSameRows(Interop.datashardRows(theirs.newScan()), expected(0, 5));
     theirs.appendRecords(AllTypes.rows(5, 10));
     iceberg.refresh();

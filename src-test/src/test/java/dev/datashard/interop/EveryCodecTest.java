@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.datashard.DataShard;
 import dev.datashard.Transaction;
 import dev.datashard.arrow.RecordBatches;
-import dev.datashard.io.StorageConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.DataFile;
@@ -27,9 +25,7 @@ import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -40,32 +36,18 @@ import org.junit.jupiter.params.provider.ValueSource;
  * sees them.
  */
 class EveryCodecTest {
-  @TempDir Path warehouse;
-  private RootAllocator allocator;
-  private DataShard shard;
-
-  @BeforeEach
-  void open() {
-    allocator = new RootAllocator();
-    shard = DataShard.open(StorageConfig.local(warehouse), allocator);
-  }
-
-  @AfterEach
-  void closeAndCheckLeaks() {
-    shard.close();
-    allocator.close(); // throws when any Arrow buffer was not released
-  }
+  @RegisterExtension final LocalShard local = new LocalShard();
 
   @ParameterizedTest
   @ValueSource(strings = {"zstd", "snappy", "gzip", "lz4", "lz4_raw", "uncompressed"})
   void icebergAndDataShardReadEveryCodec(String codec) throws IOException {
-    dev.datashard.Table table = shard.createTable("t_" + codec, AllTypes.SCHEMA, Map.of(
+    dev.datashard.Table table = local.shard().createTable("t_" + codec, AllTypes.SCHEMA, Map.of(
         "write.parquet.compression-codec", codec,
         "write.parquet.row-group-size-bytes", "8192",
         "write.parquet.page-size-bytes", "2048",
         "write.parquet.page-row-limit", "100"));
     try (Transaction tx = table.newTransaction();
-        VectorSchemaRoot batch = RecordBatches.fromRecords(allocator, AllTypes.SCHEMA, AllTypes.rows(400, 800))) {
+        VectorSchemaRoot batch = RecordBatches.fromRecords(local.allocator(), AllTypes.SCHEMA, AllTypes.rows(400, 800))) {
       tx.appendRecords(AllTypes.rows(0, 400));
       tx.append(batch);
       tx.commit();

@@ -6,13 +6,11 @@ import dev.datashard.DataShard;
 import dev.datashard.Expression;
 import dev.datashard.expressions.BoundFilter;
 import dev.datashard.expressions.Filters;
-import dev.datashard.io.StorageConfig;
 import dev.datashard.io.local.LocalStorage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -21,7 +19,6 @@ import java.util.NavigableSet;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.PartitionSpec;
@@ -32,9 +29,7 @@ import org.apache.iceberg.expressions.Evaluator;
 import org.apache.iceberg.expressions.InclusiveMetricsEvaluator;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Types;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -54,21 +49,7 @@ class FilterSemanticsDiffTest {
   private static final int ROWS_PER_FILE = 20;
   private static final int FILTERS = 80;
 
-  @TempDir Path warehouse;
-  private RootAllocator allocator;
-  private DataShard shard;
-
-  @BeforeEach
-  void open() {
-    allocator = new RootAllocator();
-    shard = DataShard.open(StorageConfig.local(warehouse), allocator);
-  }
-
-  @AfterEach
-  void closeAndCheckLeaks() {
-    shard.close();
-    allocator.close(); // throws when any Arrow buffer was not released
-  }
+  @RegisterExtension final LocalShard local = new LocalShard();
 
   /** A table, and DataShard's and Iceberg's view of its data files, in the order of their rows. */
   private record Written(String name, dev.datashard.Table table, List<dev.datashard.metadata.DataFile> files,
@@ -129,18 +110,18 @@ class FilterSemanticsDiffTest {
   }
 
   private Written writtenByDataShard(List<List<Map<String, Object>>> files) {
-    dev.datashard.Table table = shard.createTable("by_datashard", AllTypes.SCHEMA);
+    dev.datashard.Table table = local.shard().createTable("by_datashard", AllTypes.SCHEMA);
     files.forEach(table::appendRecords);
     return new Written("by_datashard", table, dataShardFiles(table), icebergFiles(table.location()));
   }
 
   private Written writtenByIceberg(List<List<Map<String, Object>>> files) {
-    Table iceberg = IcebergWrites.create(LocalStorage.locationOf(warehouse.resolve("by_iceberg")),
+    Table iceberg = IcebergWrites.create(LocalStorage.locationOf(local.warehouse().resolve("by_iceberg")),
         IcebergSchemas.allTypes(), PartitionSpec.unpartitioned());
     @SuppressWarnings("unchecked")
     List<Map<String, Object>>[] batches = files.toArray(List[]::new);
     IcebergWrites.append(iceberg, batches);
-    dev.datashard.Table table = shard.loadTable("by_iceberg");
+    dev.datashard.Table table = local.shard().loadTable("by_iceberg");
     return new Written("by_iceberg", table, dataShardFiles(table), icebergFiles(iceberg.location()));
   }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.datashard.DataShard;
 import dev.datashard.DataShardException;
-import dev.datashard.io.StorageConfig;
 import dev.datashard.io.local.LocalStorage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.ManifestFile;
@@ -28,10 +26,8 @@ import org.apache.iceberg.data.Record;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Types;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Iceberg features DataShard does not implement: it must refuse them clearly (delete files,
@@ -39,24 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
  * spec and schema changes, read by field id).
  */
 class IcebergFeaturesTest {
-  @TempDir Path warehouse;
-  private RootAllocator allocator;
-  private DataShard shard;
-
-  @BeforeEach
-  void open() {
-    allocator = new RootAllocator();
-    shard = DataShard.open(StorageConfig.local(warehouse), allocator);
-  }
-
-  @AfterEach
-  void closeAndCheckLeaks() {
-    shard.close();
-    allocator.close(); // throws when any Arrow buffer was not released
-  }
+  @RegisterExtension final LocalShard local = new LocalShard();
 
   private String location(String name) {
-    return LocalStorage.locationOf(warehouse.resolve(name));
+    return LocalStorage.locationOf(local.warehouse().resolve(name));
   }
 
   private static List<Long> icebergIds(Table table, org.apache.iceberg.expressions.Expression filter) {
@@ -75,7 +57,7 @@ class IcebergFeaturesTest {
   }
 
   private long dataFileCount(String table) throws IOException {
-    try (Stream<Path> files = Files.walk(warehouse.resolve(table))) {
+    try (Stream<Path> files = Files.walk(local.warehouse().resolve(table))) {
       return files.filter(p -> p.toString().endsWith(".parquet")).count();
     }
   }
@@ -91,7 +73,7 @@ class IcebergFeaturesTest {
     iceberg.newRowDelta().addDeletes(deletes).commit();
     assertThat(icebergIds(iceberg, Expressions.alwaysTrue())).containsExactly(0L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
 
-    dev.datashard.Table table = shard.loadTable("with_deletes");
+    dev.datashard.Table table = local.shard().loadTable("with_deletes");
     for (Runnable read : List.<Runnable>of(() -> table.newScan().toRecords(),
         () -> table.newScan().arrowReader(), () -> table.newScan().files(), table::rowCount)) {
       assertThatThrownBy(read::run).isInstanceOf(DataShardException.class)
@@ -120,7 +102,7 @@ class IcebergFeaturesTest {
     IcebergWrites.append(iceberg, IcebergSchemas.eventRows(0, 5, "a"), IcebergSchemas.eventRows(5, 10, "b"));
     IcebergWrites.append(iceberg, IcebergSchemas.eventRows(10, 12, "c"));
 
-    dev.datashard.Table table = shard.loadTable("partitioned");
+    dev.datashard.Table table = local.shard().loadTable("partitioned");
     // Iceberg writes identity partition columns into the data files too, so reading by column works.
     List<Map<String, Object>> rows = table.newScan().toRecords();
     assertThat(ids(rows)).hasSize(12);
@@ -149,7 +131,7 @@ class IcebergFeaturesTest {
     assertThat(currentSpec).isNotZero();
     assertThat(iceberg.spec().isUnpartitioned()).isTrue();
 
-    dev.datashard.Table table = shard.loadTable("was_partitioned");
+    dev.datashard.Table table = local.shard().loadTable("was_partitioned");
     table.appendRecords(IcebergSchemas.eventRows(10, 15, "c"));
 
     iceberg.refresh();
@@ -177,7 +159,7 @@ class IcebergFeaturesTest {
     });
     IcebergWrites.append(iceberg, later);
 
-    dev.datashard.Table table = shard.loadTable("evolved");
+    dev.datashard.Table table = local.shard().loadTable("evolved");
     List<Map<String, Object>> rows = table.newScan().toRecords();
     rows.sort(Comparator.comparing(r -> (Long) r.get("id")));
     assertThat(rows).extracting(r -> r.get("note")).containsExactly(null, null, null, "n3", "n4");
@@ -197,7 +179,7 @@ class IcebergFeaturesTest {
     IcebergWrites.append(iceberg, IcebergSchemas.eventRows(0, 3, "a"));
     iceberg.updateSchema().renameColumn("category", "kind").commit();
 
-    dev.datashard.Table table = shard.loadTable("renamed");
+    dev.datashard.Table table = local.shard().loadTable("renamed");
     assertThat(table.schema().field("kind")).isPresent();
     assertThat(table.newScan().select("kind").toRecords()).hasSize(3)
         .allSatisfy(r -> assertThat(r.get("kind")).isEqualTo("a"));

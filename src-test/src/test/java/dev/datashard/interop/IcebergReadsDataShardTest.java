@@ -9,7 +9,6 @@ import dev.datashard.DataShard;
 import dev.datashard.Snapshot;
 import dev.datashard.Transaction;
 import dev.datashard.arrow.RecordBatches;
-import dev.datashard.io.StorageConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -27,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import java.util.stream.StreamSupport;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.generic.GenericDatumReader;
@@ -58,28 +56,12 @@ import org.apache.iceberg.types.Types;
 import org.apache.iceberg.util.BinaryUtil;
 import org.apache.iceberg.util.SnapshotUtil;
 import org.apache.iceberg.util.UnicodeUtil;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** DataShard writes, Apache Iceberg's Java library reads: rows, snapshots, statistics, pruning. */
 class IcebergReadsDataShardTest {
-  @TempDir Path warehouse;
-  private RootAllocator allocator;
-  private DataShard shard;
-
-  @BeforeEach
-  void open() {
-    allocator = new RootAllocator();
-    shard = DataShard.open(StorageConfig.local(warehouse), allocator);
-  }
-
-  @AfterEach
-  void closeAndCheckLeaks() {
-    shard.close();
-    allocator.close(); // throws when any Arrow buffer was not released
-  }
+  @RegisterExtension final LocalShard local = new LocalShard();
 
   /**
    * Three snapshots: two single appends and one transaction of three appends (one an Arrow batch).
@@ -89,13 +71,13 @@ class IcebergReadsDataShardTest {
   private record Written(dev.datashard.Table table, List<Snapshot> snapshots) {}
 
   private Written writeAllTypes() {
-    dev.datashard.Table table = shard.createTable("all_types", AllTypes.SCHEMA);
+    dev.datashard.Table table = local.shard().createTable("all_types", AllTypes.SCHEMA);
     List<Snapshot> snapshots = new ArrayList<>();
     snapshots.add(table.appendRecords(AllTypes.rows(0, 10)).orElseThrow());
     snapshots.add(table.appendRecords(AllTypes.rows(10, 20)).orElseThrow());
     table.setProperties(Map.of("write.target-file-size-bytes", "1"));
     try (Transaction tx = table.newTransaction();
-        VectorSchemaRoot batch = RecordBatches.fromRecords(allocator, AllTypes.SCHEMA, AllTypes.rows(30, 40))) {
+        VectorSchemaRoot batch = RecordBatches.fromRecords(local.allocator(), AllTypes.SCHEMA, AllTypes.rows(30, 40))) {
       tx.appendRecords(AllTypes.rows(20, 30));
       tx.append(batch);
       tx.appendRecords(AllTypes.rows(40, 50));
@@ -129,7 +111,7 @@ class IcebergReadsDataShardTest {
   void icebergReadsTimestampsOfTheYears1And9999() {
     LocalDateTime first = LocalDateTime.of(1, 1, 1, 0, 0);
     LocalDateTime last = LocalDateTime.of(9999, 12, 31, 23, 59, 59, 999_999_000);
-    dev.datashard.Table table = shard.createTable("extremes", AllTypes.SCHEMA);
+    dev.datashard.Table table = local.shard().createTable("extremes", AllTypes.SCHEMA);
     table.appendRecords(List.of(
         Map.of("id", 1L, "ts", first, "tstz", first.atOffset(ZoneOffset.UTC), "date", first.toLocalDate()),
         Map.of("id", 2L, "ts", last, "tstz", last.atOffset(ZoneOffset.UTC), "date", last.toLocalDate())));
@@ -380,7 +362,7 @@ class IcebergReadsDataShardTest {
 
   @Test
   void mergedManifestsKeepEverySnapshotAndDataSequenceNumber() throws IOException {
-    dev.datashard.Table table = shard.createTable("merged", AllTypes.SCHEMA,
+    dev.datashard.Table table = local.shard().createTable("merged", AllTypes.SCHEMA,
         Map.of("commit.manifest.min-count-to-merge", "3"));
     List<Snapshot> snapshots = new ArrayList<>();
     for (int i = 0; i < 7; i++) {
@@ -404,7 +386,7 @@ class IcebergReadsDataShardTest {
 
   @Test
   void deleteSnapshotsReadTheSameInIceberg() {
-    dev.datashard.Table table = shard.createTable("deletes", AllTypes.SCHEMA);
+    dev.datashard.Table table = local.shard().createTable("deletes", AllTypes.SCHEMA);
     for (int i = 0; i < 4; i++) {
       table.appendRecords(AllTypes.rows(i * 5, i * 5 + 5));
     }
@@ -427,7 +409,7 @@ class IcebergReadsDataShardTest {
    */
   @Test
   void asOfTimeAfterRollbackAndExpiryAgreesWithIceberg() throws InterruptedException {
-    dev.datashard.Table table = shard.createTable("history", AllTypes.SCHEMA);
+    dev.datashard.Table table = local.shard().createTable("history", AllTypes.SCHEMA);
     Snapshot first = table.appendRecords(AllTypes.rows(0, 5)).orElseThrow();
     Thread.sleep(5);
     Snapshot second = table.appendRecords(AllTypes.rows(5, 10)).orElseThrow();
@@ -440,10 +422,10 @@ class IcebergReadsDataShardTest {
       times.add(entry.timestampMillis() - 1);
       times.add(entry.timestampMillis());
     });
-    shard.copyTable("history", shard, "expired_by_iceberg");
+    local.shard().copyTable("history", local.shard(), "expired_by_iceberg");
 
     table.expireSnapshots(System.currentTimeMillis() + 1, 2);
-    Table expiredByIceberg = Interop.icebergTable(shard.loadTable("expired_by_iceberg").location());
+    Table expiredByIceberg = Interop.icebergTable(local.shard().loadTable("expired_by_iceberg").location());
     expiredByIceberg.expireSnapshots().expireSnapshotId(second.snapshotId()).commit();
 
     Table iceberg = Interop.icebergTable(table.location());

@@ -3,7 +3,6 @@ package dev.datashard.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.datashard.DataShard;
-import dev.datashard.io.StorageConfig;
 import dev.datashard.io.local.LocalStorage;
 import dev.datashard.io.parquet.ParquetFiles;
 import dev.datashard.io.parquet.SingleBatchReader;
@@ -17,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
@@ -44,28 +42,12 @@ import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Parquet field ids: DataShard writes them on every column and reads files that lack them. */
 class ParquetFieldIdsTest {
-  @TempDir Path warehouse;
-  private RootAllocator allocator;
-  private DataShard shard;
-
-  @BeforeEach
-  void open() {
-    allocator = new RootAllocator();
-    shard = DataShard.open(StorageConfig.local(warehouse), allocator);
-  }
-
-  @AfterEach
-  void closeAndCheckLeaks() {
-    shard.close();
-    allocator.close(); // throws when any Arrow buffer was not released
-  }
+  @RegisterExtension final LocalShard local = new LocalShard();
 
   static MessageType footerSchema(Path file) throws IOException {
     try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(
@@ -87,10 +69,10 @@ class ParquetFieldIdsTest {
    */
   @Test
   void dataShardFilesHaveTheParquetSchemaIcebergExpects() throws IOException {
-    dev.datashard.Table table = shard.createTable("all_types", AllTypes.SCHEMA);
+    dev.datashard.Table table = local.shard().createTable("all_types", AllTypes.SCHEMA);
     table.appendRecords(AllTypes.rows(0, 10));
     MessageType expected = ParquetSchemaUtil.convert(IcebergSchemas.allTypes(), "table");
-    for (Path file : dataFiles(warehouse.resolve("all_types"))) {
+    for (Path file : dataFiles(local.warehouse().resolve("all_types"))) {
       MessageType actual = footerSchema(file);
       assertThat(ParquetSchemaUtil.hasIds(actual)).isTrue();
       List<String> differences = new ArrayList<>();
@@ -145,7 +127,7 @@ class ParquetFieldIdsTest {
    */
   @Test
   void filesWithoutFieldIdsAreReadByName() throws IOException {
-    Path tableDir = warehouse.resolve("no_ids");
+    Path tableDir = local.warehouse().resolve("no_ids");
     Table iceberg = IcebergWrites.create(LocalStorage.locationOf(tableDir), IcebergSchemas.events(),
         PartitionSpec.unpartitioned());
     iceberg.updateProperties().set(TableProperties.DEFAULT_NAME_MAPPING,
@@ -158,7 +140,7 @@ class ParquetFieldIdsTest {
         .withPath(LocalStorage.locationOf(file)).withFileSizeInBytes(Files.size(file))
         .withRecordCount(5).withFormat(FileFormat.PARQUET).build()).commit();
 
-    dev.datashard.Table table = shard.loadTable("no_ids");
+    dev.datashard.Table table = local.shard().loadTable("no_ids");
     List<Map<String, Object>> expected = new ArrayList<>(IcebergSchemas.eventRows(0, 3, "with-ids"));
     expected.addAll(IcebergSchemas.eventRows(3, 8, "no-ids"));
     assertThat(sorted(table.newScan().toRecords())).isEqualTo(expected);
@@ -200,7 +182,7 @@ class ParquetFieldIdsTest {
         Field.nullable("extra", ArrowType.Utf8.INSTANCE),
         Field.notNullable("id", new ArrowType.Int(64, true)),
         Field.nullable("category", ArrowType.Utf8.INSTANCE)));
-    try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, local.allocator())) {
       for (int i = 0; i < count; i++) {
         long id = from + i;
         ((IntVector) root.getVector("value")).setSafe(i, (int) id * 10);
@@ -209,8 +191,8 @@ class ParquetFieldIdsTest {
         ((VarCharVector) root.getVector("category")).setSafe(i, "no-ids".getBytes());
       }
       root.setRowCount(count);
-      try (ArrowReader reader = new SingleBatchReader(allocator, root)) {
-        return ParquetFiles.write(allocator, reader, directory).orElseThrow();
+      try (ArrowReader reader = new SingleBatchReader(local.allocator(), root)) {
+        return ParquetFiles.write(local.allocator(), reader, directory).orElseThrow();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -10,26 +10,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.datashard.DataShard;
 import dev.datashard.Expression;
 import dev.datashard.Type;
-import dev.datashard.io.StorageConfig;
 import dev.datashard.io.local.LocalStorage;
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.types.Types;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Schema evolution both ways with Apache Iceberg's own library: Iceberg's UpdateSchema changes a
@@ -37,24 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Iceberg reads every snapshot as DataShard does.
  */
 class SchemaEvolutionInteropTest {
-  @TempDir Path warehouse;
-  private RootAllocator allocator;
-  private DataShard shard;
-
-  @BeforeEach
-  void open() {
-    allocator = new RootAllocator();
-    shard = DataShard.open(StorageConfig.local(warehouse), allocator);
-  }
-
-  @AfterEach
-  void closeAndCheckLeaks() {
-    shard.close();
-    allocator.close(); // throws when any Arrow buffer was not released
-  }
+  @RegisterExtension final LocalShard local = new LocalShard();
 
   private String location(String name) {
-    return LocalStorage.locationOf(warehouse.resolve(name));
+    return LocalStorage.locationOf(local.warehouse().resolve(name));
   }
 
   private static Schema evolving() {
@@ -110,7 +91,7 @@ class SchemaEvolutionInteropTest {
     iceberg.updateSchema().deleteColumn("kind").addColumn("kind", Types.IntegerType.get()).commit();
     IcebergWrites.append(iceberg, List.of(row(3, Map.of("kind", 3))));
 
-    dev.datashard.Table table = shard.loadTable("by-iceberg");
+    dev.datashard.Table table = local.shard().loadTable("by-iceberg");
     assertThat(table.schema().sameAs(IcebergSchemas.toDataShard(iceberg.schema()))).isTrue();
     assertBothReadEverySnapshot(iceberg, table);
 
@@ -133,7 +114,7 @@ class SchemaEvolutionInteropTest {
 
   @Test
   void dataShardEvolvesIcebergReadsEverySnapshot() {
-    dev.datashard.Table table = shard.createTable("by-datashard", IcebergSchemas.toDataShard(evolving()));
+    dev.datashard.Table table = local.shard().createTable("by-datashard", IcebergSchemas.toDataShard(evolving()));
     table.appendRecords(List.of(
         row(0, Map.of("category", "a", "value", 5, "ratio", 0.5f, "price", new BigDecimal("1.25"),
             "place", Map.of("city", "Oslo", "zip", 150))),
