@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Spark 3.5 with Iceberg's Spark runtime reads, filters, time-travels and appends to a DataShard
  * table on local disk; DataShard reads Spark's commit and appends again; Spark reads that. Runs
- * with {@code -Pspark} only. Spark runs in a JVM of its own (src/test/resources/spark), because
- * its Arrow, Parquet, Jackson and Avro versions cannot share a class path with DataShard's.
+ * with {@code -Pspark} only. Spark runs in a JVM of its own (src/test/resources/spark), with its
+ * own Arrow, Parquet, Jackson and Avro versions, as a Spark job would beside DataShard.
  */
 class SparkInteropIT {
   /** What Spark's launcher opens on Java 17 (its JavaModuleOptions). */
