@@ -31,6 +31,9 @@ class ConsumerProjectTest {
     Path project = ExternalProject.copy("consumer", workDir.resolve("consumer"));
     String version = property("consumer.datashardVersion");
     String duckDbVersion = property("consumer.duckdbVersion");
+    Path reactor = Path.of(property("consumer.reactorRoot"));
+    assertInstalledFromThisBuild(reactor, "io", version);
+    assertInstalledFromThisBuild(reactor, "engine", version);
 
     // Offline: everything the project needs must already be in the local repository, as it is for
     // a user right after the README's build.
@@ -39,7 +42,7 @@ class ConsumerProjectTest {
 
     // A user gets the versions this build tested: the engine's run-time jars (less the CLI's
     // optional logging binding), the engine itself, and the DuckDB the project brings.
-    Set<String> expectedJars = jarNames(Path.of(property("consumer.engineLib")));
+    Set<String> expectedJars = jarNames(reactor.resolve("engine/target/lib"));
     expectedJars.removeIf(jar -> jar.startsWith("slf4j-simple-"));
     expectedJars.add("datashard-engine-" + version + ".jar");
     expectedJars.add("duckdb_jdbc-" + duckDbVersion + ".jar");
@@ -57,6 +60,21 @@ class ConsumerProjectTest {
         "scannedRows=1000",
         "duckdb=login,250,62250",
         "duckdb=logout,250,62500");
+  }
+
+  /**
+   * The local repository is shared by every build on the machine: another checkout's install may
+   * have replaced this build's artifacts, which would make the comparisons below about other code.
+   */
+  private static void assertInstalledFromThisBuild(Path reactor, String module, String version) throws IOException {
+    String artifact = "datashard-" + module + "-" + version;
+    Path installed = Path.of(property("external.localRepository"), "dev", "datashard", "datashard-" + module, version);
+    String replaced = "the local repository's %s is not this build's (another checkout installed over it?); "
+        + "run mvn install again";
+    assertThat(Files.mismatch(installed.resolve(artifact + ".pom"), reactor.resolve(module + "/pom.xml")))
+        .as(replaced, artifact + ".pom").isEqualTo(-1);
+    assertThat(Files.mismatch(installed.resolve(artifact + ".jar"), reactor.resolve(module + "/target/" + artifact + ".jar")))
+        .as(replaced, artifact + ".jar").isEqualTo(-1);
   }
 
   private static Set<String> jarNames(Path dir) throws IOException {
