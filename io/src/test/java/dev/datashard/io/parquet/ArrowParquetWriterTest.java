@@ -438,4 +438,23 @@ class ArrowParquetWriterTest {
     assertThatThrownBy(() -> ParquetCodec.GZIP.checkLevel(10)).hasMessageContaining("0 to 9");
     assertThatThrownBy(() -> ParquetCodec.ZSTD.checkLevel(23)).hasMessageContaining("22");
   }
+
+  @Test
+  void rowGroupsCloseAtAMillionRowsWhateverTheirBytes() throws Exception {
+    Schema schema = new Schema(List.of(field("id", 1, new ArrowType.Int(64, true), false)));
+    int rows = ArrowParquetWriter.MAX_ROW_GROUP_ROWS * 2 + 1000;
+    Path file = dir.resolve("rows.parquet");
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
+        ArrowParquetWriter writer = ArrowParquetWriter.create(file, schema, ParquetWriteOptions.DEFAULT)) {
+      BigIntVector ids = (BigIntVector) root.getVector("id");
+      ids.allocateNew(rows);
+      for (int i = 0; i < rows; i++) {
+        ids.set(i, i % 7); // compresses to almost nothing: far below the 128 MiB row group size
+      }
+      root.setRowCount(rows);
+      writer.write(root);
+    }
+    assertThat(footer(file).getRow_groups()).extracting(group -> group.getNum_rows())
+        .containsExactly((long) ArrowParquetWriter.MAX_ROW_GROUP_ROWS, (long) ArrowParquetWriter.MAX_ROW_GROUP_ROWS, 1000L);
+  }
 }
