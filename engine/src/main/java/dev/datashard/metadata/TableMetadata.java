@@ -3,6 +3,7 @@ package dev.datashard.metadata;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.datashard.partition.PartitionSpec;
 import dev.datashard.Schema;
 import dev.datashard.Snapshot;
 import java.util.ArrayList;
@@ -90,7 +91,7 @@ public record TableMetadata(
     return Optional.ofNullable(current);
   }
 
-  /** True when the default partition spec has partition fields (DataShard writes unpartitioned only). */
+  /** True when the default partition spec has partition fields. */
   public boolean isPartitioned() {
     for (JsonNode spec : partitionSpecs) {
       if (spec.path("spec-id").asInt() == defaultSpecId && spec.path("fields").size() > 0) {
@@ -98,6 +99,16 @@ public record TableMetadata(
       }
     }
     return false;
+  }
+
+  /** The default partition spec (new data's), bound to the current schema. */
+  public PartitionSpec defaultSpec() {
+    for (JsonNode spec : partitionSpecs) {
+      if (spec.path("spec-id").asInt(-1) == defaultSpecId) {
+        return PartitionSpec.fromJson(schema(), spec);
+      }
+    }
+    throw new IllegalStateException("default-spec-id " + defaultSpecId + " names no partition spec");
   }
 
   public String property(String key, String defaultValue) {
