@@ -103,12 +103,20 @@ public record TableMetadata(
 
   /** The default partition spec (new data's), bound to the current schema. */
   public PartitionSpec defaultSpec() {
+    return spec(defaultSpecId);
+  }
+
+  /**
+   * Partition spec {@code specId}, bound to the current schema; an {@link IllegalArgumentException}
+   * naming the problem when DataShard cannot read it (an unknown transform, a dropped column).
+   */
+  public PartitionSpec spec(int specId) {
     for (JsonNode spec : partitionSpecs) {
-      if (spec.path("spec-id").asInt(-1) == defaultSpecId) {
+      if (spec.path("spec-id").asInt(-1) == specId) {
         return PartitionSpec.fromJson(schema(), spec);
       }
     }
-    throw new IllegalStateException("default-spec-id " + defaultSpecId + " names no partition spec");
+    throw new IllegalStateException("the table metadata has no partition spec " + specId);
   }
 
   public String property(String key, String defaultValue) {
