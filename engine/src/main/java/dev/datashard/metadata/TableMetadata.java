@@ -91,16 +91,6 @@ public record TableMetadata(
     return Optional.ofNullable(current);
   }
 
-  /** True when the default partition spec has partition fields. */
-  public boolean isPartitioned() {
-    for (JsonNode spec : partitionSpecs) {
-      if (spec.path("spec-id").asInt() == defaultSpecId && spec.path("fields").size() > 0) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** The default partition spec (new data's), bound to the current schema. */
   public PartitionSpec defaultSpec() {
     return spec(defaultSpecId);
