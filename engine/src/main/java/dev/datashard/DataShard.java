@@ -3,6 +3,7 @@ package dev.datashard;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.datashard.commit.TableCopy;
 import dev.datashard.commit.TableOperations;
 import dev.datashard.io.Storage;
@@ -10,6 +11,7 @@ import dev.datashard.io.StorageConfig;
 import dev.datashard.metadata.Json;
 import dev.datashard.metadata.TableMetadata;
 import dev.datashard.metadata.TableProperties;
+import dev.datashard.partition.PartitionSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -85,15 +87,41 @@ public final class DataShard implements AutoCloseable {
    * properties are checked as {@link Table#setProperties} checks them.
    */
   public Table createTable(String name, Schema schema, Map<String, String> properties) {
+    return createTable(name, schema, PartitionSpec.unpartitioned(schema), properties);
+  }
+
+  /**
+   * Creates an empty table partitioned by {@code partitionBy}, spec text such as
+   * {@code "day(ts), bucket(16, user_id)"} ({@link PartitionSpec#parse}; empty for unpartitioned).
+   */
+  public Table createTable(String name, Schema schema, String partitionBy, Map<String, String> properties) {
     requireNonNull(schema, "schema");
+    requireNonNull(partitionBy, "partitionBy");
+    return createTable(name, schema, PartitionSpec.parse(schema, 0, partitionBy), properties);
+  }
+
+  /**
+   * Creates an empty table partitioned by {@code spec}, which must be spec 0 of {@code schema}; its
+   * field ids become the metadata's {@code last-partition-id}. {@link TableExistsException} when a
+   * table exists there.
+   */
+  public Table createTable(String name, Schema schema, PartitionSpec spec, Map<String, String> properties) {
+    requireNonNull(schema, "schema");
+    requireNonNull(spec, "spec");
+    if (spec.specId() != 0) {
+      throw new ValidationException("a new table's partition spec has id 0, not " + spec.specId());
+    }
+    if (!spec.schema().sameStructure(schema)) {
+      throw new ValidationException("the partition spec was built for another schema than the table's");
+    }
     Map<String, String> checked = TableProperties.change(Map.of(), properties, java.util.Set.of());
     String location = storage.tableLocation(name);
     TableOperations ops = new TableOperations(storage, location);
-    JsonNode specs = Json.parse("[{\"spec-id\": 0, \"fields\": []}]", "partition specs");
+    JsonNode specs = JsonNodeFactory.instance.arrayNode().add(spec.toJson());
     JsonNode orders = Json.parse("[{\"order-id\": 0, \"fields\": []}]", "sort orders");
     TableMetadata metadata = new TableMetadata(2, UUID.randomUUID().toString(), location, 0,
         System.currentTimeMillis(), schema.highestFieldId(), List.of(schema), schema.schemaId(),
-        specs, 0, 999, orders, 0, checked, null, List.of(), List.of(), List.of(), Map.of());
+        specs, 0, spec.lastFieldId(), orders, 0, checked, null, List.of(), List.of(), List.of(), Map.of());
     if (!ops.create(metadata)) {
       throw new TableExistsException(location);
     }

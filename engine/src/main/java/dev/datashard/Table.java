@@ -8,6 +8,7 @@ import dev.datashard.commit.SnapshotExpiry;
 import dev.datashard.commit.TableOperations;
 import dev.datashard.metadata.TableMetadata;
 import dev.datashard.metadata.TableProperties;
+import dev.datashard.partition.PartitionSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,6 +53,11 @@ public final class Table {
 
   BufferAllocator allocator() {
     return allocator;
+  }
+
+  /** The partition spec of new data (unpartitioned: no fields). */
+  public PartitionSpec partitionSpec() {
+    return metadata().defaultSpec();
   }
 
   TableMetadata metadata() {

@@ -8,6 +8,7 @@ import dev.datashard.commit.ExistingFiles;
 import dev.datashard.commit.PendingFile;
 import dev.datashard.arrow.RecordBatches;
 import dev.datashard.io.parquet.SingleBatchReader;
+import dev.datashard.partition.PartitionSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,7 @@ import org.apache.arrow.vector.ipc.ArrowReader;
 public final class Transaction implements AutoCloseable {
   private final Table table;
   private final Schema schema;
+  private final PartitionSpec spec;
   private final List<PendingFile> files = new ArrayList<>();
   private DataFileWriter writer;
   private boolean finished;
@@ -48,6 +50,12 @@ public final class Transaction implements AutoCloseable {
   Transaction(Table table) {
     this.table = table;
     this.schema = table.schema();
+    try {
+      this.spec = table.partitionSpec();
+    } catch (IllegalArgumentException e) {
+      throw new DataShardException("DataShard cannot write table " + table.location() + ": its partition spec: "
+          + e.getMessage(), e);
+    }
   }
 
   public Transaction append(VectorSchemaRoot batch) {
@@ -62,7 +70,7 @@ public final class Transaction implements AutoCloseable {
   public Transaction append(ArrowReader batches) {
     checkOpen();
     if (writer == null) {
-      writer = new DataFileWriter(table.allocator(), table.operations().storage(), table.location(), schema,
+      writer = new DataFileWriter(table.allocator(), table.operations().storage(), table.location(), spec,
           table.properties());
     }
     writer.write(batches);
@@ -77,6 +85,10 @@ public final class Transaction implements AutoCloseable {
    */
   public Transaction addFiles(List<String> locations) {
     checkOpen();
+    if (spec.isPartitioned()) {
+      throw new ValidationException("table " + table.location() + " is partitioned; adding existing files to a "
+          + "partitioned table is not supported yet (their partition tuples are unknown): append their rows instead");
+    }
     for (String location : locations) {
       PendingFile file = ExistingFiles.describe(table.allocator(), table.operations().storage(), schema, location);
       if (files.stream().anyMatch(f -> f.file().location().equals(file.file().location()))) {
@@ -128,7 +140,7 @@ public final class Transaction implements AutoCloseable {
     if (files.isEmpty()) {
       return Optional.empty();
     }
-    commit = new AppendCommit(table.operations(), schema, files, idempotencyKey);
+    commit = new AppendCommit(table.operations(), spec, files, idempotencyKey);
     return commit.commit();
   }
 

@@ -5,6 +5,7 @@ import dev.datashard.Schema;
 import dev.datashard.Table;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "create", footer = {"%nExample:", "  datashard create events --schema schema.json"},
+@Command(name = "create", footer = {"%nExample:", "  datashard create events --schema schema.json --partition-by \"day(ts), bucket(16, user_id)\""},
     description = "Creates an empty table.")
 final class CreateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -24,6 +25,11 @@ final class CreateCommand implements Callable<Integer> {
       description = "Schema file: {\"schema_id\":1,\"fields\":[{\"id\":1,\"name\":\"user_id\",\"type\":\"long\",\"required\":true}]}")
   Path schemaFile;
 
+  @Option(names = "--partition-by", paramLabel = "SPEC", defaultValue = "",
+      description = "Partition spec: transforms of columns, e.g. \"day(ts), bucket(16, user_id), truncate(4, name), region\""
+          + " (identity, bucket(N, c), truncate(W, c), year, month, day, hour, void). Default: unpartitioned.")
+  String partitionBy;
+
   @Override
   public Integer call() throws Exception {
     Schema schema;
@@ -33,7 +39,7 @@ final class CreateCommand implements Callable<Integer> {
       throw new IllegalArgumentException(schemaFile + ": " + e.getMessage(), e);
     }
     try (DataShard shard = Main.openStore()) {
-      Table created = shard.createTable(table, schema);
+      Table created = shard.createTable(table, schema, partitionBy, Map.of());
       spec.commandLine().getOut().println("created " + created.location());
     }
     return 0;

@@ -2,7 +2,6 @@ package dev.datashard.commit;
 
 import dev.datashard.AmbiguousCommitException;
 import dev.datashard.CommitFailedException;
-import dev.datashard.DataShardException;
 import dev.datashard.Schema;
 import dev.datashard.Snapshot;
 import dev.datashard.ValidationException;
@@ -13,7 +12,9 @@ import dev.datashard.metadata.DataFile;
 import dev.datashard.metadata.ManifestEntry;
 import dev.datashard.metadata.ManifestFile;
 import dev.datashard.metadata.Manifests;
+import dev.datashard.metadata.PartitionSummaries;
 import dev.datashard.metadata.TableMetadata;
+import dev.datashard.partition.PartitionSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,6 +47,7 @@ import java.util.stream.Collectors;
 public final class AppendCommit {
   private final TableOperations ops;
   private final Schema schema;
+  private final PartitionSpec spec;
   private final List<PendingFile> files;
   private final String idempotencyKey;
   private final String commitId = UUID.randomUUID().toString();
@@ -54,9 +56,11 @@ public final class AppendCommit {
   private IdempotencyKeys.EarlierCommit earlierCommit;
 
   /** @param idempotencyKey the key to record, or null for an append without one */
-  public AppendCommit(TableOperations ops, Schema schema, List<PendingFile> files, String idempotencyKey) {
+  /** @param spec the partition spec the files were written with (bound to the schema they fit) */
+  public AppendCommit(TableOperations ops, PartitionSpec spec, List<PendingFile> files, String idempotencyKey) {
     this.ops = ops;
-    this.schema = schema;
+    this.schema = spec.schema();
+    this.spec = spec;
     this.files = List.copyOf(files);
     this.idempotencyKey = idempotencyKey;
   }
@@ -76,8 +80,8 @@ public final class AppendCommit {
     Storage storage = ops.storage();
     List<DataFile> dataFiles = files.stream().map(PendingFile::file).toList();
     String manifest = ops.location() + "/metadata/" + commitId + "-m0.avro";
-    int specId = ops.current().metadata().defaultSpecId();
-    byte[] manifestBytes = Manifests.writeManifest(schema, specId, dataFiles.stream()
+    int specId = spec.specId();
+    byte[] manifestBytes = Manifests.writeManifest(schema, spec, dataFiles.stream()
         .map(f -> new ManifestEntry(ManifestEntry.Status.ADDED, snapshotId, null, null, f)).toList());
     List<CompletableFuture<Void>> uploads = new ArrayList<>();
     files.forEach(f -> uploads.add(f.upload()));
@@ -85,7 +89,7 @@ public final class AppendCommit {
     // Every write this commit started: none may still be running when the commit deletes its files.
     List<CompletableFuture<Void>> started = new ArrayList<>(uploads);
     long addedRows = dataFiles.stream().mapToLong(DataFile::recordCount).sum();
-    ManifestFile.PartitionSummary[] none = {};
+    List<ManifestFile.PartitionSummary> partitions = PartitionSummaries.of(spec, dataFiles);
     // Per attempt: its manifest list and, when it merged, its merged manifest.
     List<List<String>> attemptFiles = new ArrayList<>();
     Snapshot committed = null;
@@ -112,13 +116,13 @@ public final class AppendCommit {
         long sequenceNumber = base.metadata().lastSequenceNumber() + 1;
         ManifestFile added = new ManifestFile(manifest, manifestBytes.length, specId,
             ManifestFile.Content.DATA, sequenceNumber, sequenceNumber, snapshotId, dataFiles.size(), 0, 0,
-            addedRows, 0, 0, List.of(none), null);
+            addedRows, 0, 0, partitions, null);
         List<ManifestFile> parentManifests = parent == null ? List.of() : ops.manifests(parent);
         List<ManifestFile> manifests = new ArrayList<>();
         manifests.add(added);
         List<CompletableFuture<Void>> round = new ArrayList<>(uploads);
         String mergedLocation = ops.location() + "/metadata/" + commitId + "-merged-" + attempts + ".avro";
-        Optional<ManifestMerge.Merged> merge = ManifestMerge.plan(ops, base.metadata(), schema, specId,
+        Optional<ManifestMerge.Merged> merge = ManifestMerge.plan(ops, base.metadata(), spec,
             parentManifests, snapshotId, sequenceNumber, mergedLocation);
         List<String> thisAttempt = new ArrayList<>();
         attemptFiles.add(thisAttempt);
@@ -231,10 +235,6 @@ public final class AppendCommit {
   }
 
   private void checkAppendable(TableMetadata metadata, int specId) {
-    if (metadata.isPartitioned()) {
-      throw new DataShardException("table " + ops.location() + " is partitioned; DataShard appends "
-          + "only to unpartitioned tables");
-    }
     if (metadata.defaultSpecId() != specId) {
       throw new CommitFailedException("the partition spec of " + ops.location() + " changed while "
           + "appending; reload the table and append again", null);
@@ -274,7 +274,7 @@ public final class AppendCommit {
     summary.put("added-data-files", Integer.toString(added.size()));
     summary.put("added-records", Long.toString(addedRecords));
     summary.put("added-files-size", Long.toString(addedSize));
-    summary.put("changed-partition-count", "1");
+    summary.put("changed-partition-count", Long.toString(added.stream().map(DataFile::partition).distinct().count()));
     // Totals are the parent's plus this commit's. A total the parent's summary lacks is counted
     // from its manifests where they tell it, and otherwise left out, as Iceberg does.
     Map<String, String> previous = parent == null ? Map.of() : parent.summary();

@@ -10,17 +10,23 @@ import dev.datashard.io.parquet.ArrowParquetWriter;
 import dev.datashard.io.parquet.ParquetWriteOptions;
 import dev.datashard.metadata.DataFile;
 import dev.datashard.metadata.WriteProperties;
+import dev.datashard.partition.PartitionGroups;
+import dev.datashard.partition.PartitionKey;
+import dev.datashard.partition.PartitionSpec;
+import dev.datashard.partition.PartitionValues;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 
@@ -31,6 +37,12 @@ import org.apache.arrow.vector.ipc.ArrowReader;
  * which also counts the manifest's column statistics, slice by slice; once the open file reaches
  * the target it is finished and moved (or uploaded) to {@code TABLE/data/} in the background while
  * the next one fills. Memory: about one row group of the open file, whatever the input's size.
+ *
+ * <p>In a partitioned table each batch's rows are grouped by partition ({@link PartitionSpec#partitionKeys})
+ * and each group goes to its partition's open file, under {@code data/<partition path>/}: one open
+ * file per partition seen so far, so memory grows with the number of partitions an append spans.
+ * A group of consecutive rows is written as a range of the batch, any other group is first copied
+ * into a batch of its own.
  *
  * <p>An append whose input is refused before any of its rows were written leaves the writer as it
  * was; one that fails after writing some rows breaks it, and a broken writer refuses to finish.
@@ -44,30 +56,39 @@ public final class DataFileWriter implements AutoCloseable {
   private final Storage storage;
   private final String tableLocation;
   private final Schema schema;
+  private final PartitionSpec spec;
   private final ParquetWriteOptions options;
   private final long targetFileSize;
   private final List<PendingFile> finished = new ArrayList<>();
-  private OpenFile open;
+  /** The open file of each partition (one entry, {@link PartitionKey#UNPARTITIONED}, when unpartitioned). */
+  private final Map<PartitionKey, OpenFile> open = new LinkedHashMap<>();
   private RuntimeException broken;
   private boolean closed;
 
-  public DataFileWriter(BufferAllocator allocator, Storage storage, String tableLocation, Schema schema,
+  /** Writes rows of {@code spec}'s schema, partitioned by {@code spec}. */
+  public DataFileWriter(BufferAllocator allocator, Storage storage, String tableLocation, PartitionSpec spec,
       Map<String, String> properties) {
     this.allocator = allocator;
     this.storage = storage;
     this.tableLocation = tableLocation;
-    this.schema = schema;
+    this.schema = spec.schema();
+    this.spec = spec;
     this.options = WriteProperties.parquetOptions(properties);
     this.targetFileSize = WriteProperties.targetFileSizeBytes(properties);
   }
 
-  /** One file being written: its staging directory, Parquet writer and statistics. */
+  /** One file being written: its partition, staging directory, Parquet writer and statistics. */
   private final class OpenFile {
-    final String location = tableLocation + "/data/" + UUID.randomUUID() + ".parquet";
-    final Path staging = storage.stagingDirectory(location);
+    final PartitionKey partition;
+    final String location;
+    final Path staging;
     final ArrowParquetWriter writer;
 
-    OpenFile(org.apache.arrow.vector.types.pojo.Schema arrowSchema) {
+    OpenFile(PartitionKey partition, org.apache.arrow.vector.types.pojo.Schema arrowSchema) {
+      this.partition = partition;
+      String directory = spec.isPartitioned() ? "/data/" + PartitionValues.toPath(spec, partition) + "/" : "/data/";
+      location = tableLocation + directory + UUID.randomUUID() + ".parquet";
+      staging = storage.stagingDirectory(location);
       ArrowParquetWriter created;
       try {
         created = ArrowParquetWriter.create(staging.resolve("part-0.parquet"), arrowSchema, options);
@@ -97,16 +118,21 @@ public final class DataFileWriter implements AutoCloseable {
     try (AppendReader reader = new AppendReader(allocator, schema, batches, false)) {
       while (reader.loadNextBatch()) {
         VectorSchemaRoot batch = reader.getVectorSchemaRoot();
-        int rows = batch.getRowCount();
-        for (int from = 0; from < rows; from += SLICE_ROWS) {
-          int to = Math.min(rows, from + SLICE_ROWS);
-          if (open == null) {
-            open = new OpenFile(reader.arrowSchema());
-          }
+        if (!spec.isPartitioned()) {
           started = true;
-          open.writer.write(batch, from, to);
-          if (open.writer.estimatedLength() >= targetFileSize) {
-            finishOpenFile();
+          writeRows(PartitionKey.UNPARTITIONED, reader.arrowSchema(), batch, 0, batch.getRowCount());
+          continue;
+        }
+        PartitionGroups groups = spec.partitionKeys(batch, allocator);
+        for (int group = 0; group < groups.size(); group++) {
+          int[] rows = groups.rows(group);
+          started = true;
+          if (rows[rows.length - 1] - rows[0] == rows.length - 1) {
+            writeRows(groups.key(group), reader.arrowSchema(), batch, rows[0], rows[0] + rows.length);
+          } else {
+            try (VectorSchemaRoot selected = select(batch, rows)) {
+              writeRows(groups.key(group), reader.arrowSchema(), selected, 0, rows.length);
+            }
           }
         }
       }
@@ -122,6 +148,45 @@ public final class DataFileWriter implements AutoCloseable {
     }
   }
 
+  /** Writes rows {@code [from, to)} of {@code batch} to {@code partition}'s open file, rolling it at the target size. */
+  private void writeRows(PartitionKey partition, org.apache.arrow.vector.types.pojo.Schema arrowSchema,
+      VectorSchemaRoot batch, int from, int to) throws IOException {
+    for (int start = from; start < to; start += SLICE_ROWS) {
+      int end = Math.min(to, start + SLICE_ROWS);
+      OpenFile file = open.get(partition);
+      if (file == null) {
+        file = new OpenFile(partition, arrowSchema);
+        open.put(partition, file);
+      }
+      file.writer.write(batch, start, end);
+      if (file.writer.estimatedLength() >= targetFileSize) {
+        finishOpenFile(partition);
+      }
+    }
+  }
+
+  /** A new batch of the given rows of {@code batch}, in order; the caller closes it. */
+  private VectorSchemaRoot select(VectorSchemaRoot batch, int[] rows) {
+    VectorSchemaRoot selected = VectorSchemaRoot.create(batch.getSchema(), allocator);
+    try {
+      for (int column = 0; column < batch.getFieldVectors().size(); column++) {
+        FieldVector from = batch.getVector(column);
+        FieldVector to = selected.getVector(column);
+        to.setInitialCapacity(rows.length);
+        to.allocateNew();
+        for (int row = 0; row < rows.length; row++) {
+          to.copyFromSafe(rows[row], row, from);
+        }
+        to.setValueCount(rows.length);
+      }
+      selected.setRowCount(rows.length);
+      return selected;
+    } catch (RuntimeException e) {
+      selected.close();
+      throw e;
+    }
+  }
+
   private RuntimeException breakIfStarted(boolean started, long before, RuntimeException failure) {
     if (started || rowsWritten() != before) {
       broken = failure;
@@ -130,17 +195,16 @@ public final class DataFileWriter implements AutoCloseable {
   }
 
   private long rowsWritten() {
-    long rows = open == null ? 0 : open.writer.rowCount();
+    long rows = open.values().stream().mapToLong(file -> file.writer.rowCount()).sum();
     for (PendingFile file : finished) {
       rows += file.file().recordCount();
     }
     return rows;
   }
 
-  /** Finishes the open file and starts its move or upload. */
-  private void finishOpenFile() {
-    OpenFile file = open;
-    open = null;
+  /** Finishes {@code partition}'s open file and starts its move or upload. */
+  private void finishOpenFile(PartitionKey partition) {
+    OpenFile file = open.remove(partition);
     if (file.writer.rowCount() == 0) {
       file.abandon();
       return;
@@ -155,20 +219,20 @@ public final class DataFileWriter implements AutoCloseable {
     // Counted by the writer as the values went by: nothing is read twice.
     ColumnStatistics stats = ColumnStatistics.fromSummaries(schema, file.writer.rowCount(), file.writer::summary);
     DataFile dataFile = new DataFile(file.location, "PARQUET", stats.rowCount(), size, Map.of(),
-        stats.valueCounts(), stats.nullCounts(), stats.nanCounts(), stats.lowerBounds(), stats.upperBounds());
+        stats.valueCounts(), stats.nullCounts(), stats.nanCounts(), stats.lowerBounds(), stats.upperBounds(), file.partition);
     // The staging directory belongs to the store from here on.
     finished.add(new PendingFile(dataFile, storage.putFile(file.writer.file(), file.location), true));
   }
 
   /**
-   * Finishes the open file and returns every file written, in order (their moves or uploads may
+   * Finishes the open files and returns every file written, in order (their moves or uploads may
    * still be running); empty when no rows were written. The writer is done afterwards.
    */
   public List<PendingFile> finish() {
     checkUsable();
     try {
-      if (open != null) {
-        finishOpenFile();
+      for (PartitionKey partition : List.copyOf(open.keySet())) {
+        finishOpenFile(partition);
       }
     } catch (RuntimeException e) {
       broken = e;
@@ -195,10 +259,8 @@ public final class DataFileWriter implements AutoCloseable {
       return;
     }
     closed = true;
-    if (open != null) {
-      open.abandon();
-      open = null;
-    }
+    open.values().forEach(OpenFile::abandon);
+    open.clear();
     finished.forEach(file -> file.discard(storage));
   }
 

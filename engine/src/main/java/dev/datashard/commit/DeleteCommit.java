@@ -128,7 +128,7 @@ public final class DeleteCommit {
       }
       deletedRecords += manifestDeletedRows;
       String location = ops.location() + "/metadata/" + commitId + "-d" + attempt + "-" + i + ".avro";
-      byte[] content = Manifests.writeManifest(schema, manifest.specId(), rewritten);
+      byte[] content = Manifests.writeManifest(schema, metadata.spec(manifest.specId()), rewritten);
       written.add(location);
       writes.add(ops.storage().writeAsync(location, content));
       manifests.add(new ManifestFile(location, content.length, manifest.specId(), ManifestFile.Content.DATA,

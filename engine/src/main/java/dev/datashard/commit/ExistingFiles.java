@@ -11,6 +11,7 @@ import dev.datashard.io.Storage;
 import dev.datashard.io.StorageException;
 import dev.datashard.io.parquet.ParquetFiles;
 import dev.datashard.metadata.DataFile;
+import dev.datashard.partition.PartitionKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -47,7 +48,7 @@ public final class ExistingFiles {
       }
       DataFile dataFile = new DataFile(location, "PARQUET", stats.rowCount(), Files.size(local.path()),
           Map.of(), stats.valueCounts(), stats.nullCounts(), stats.nanCounts(), stats.lowerBounds(),
-          stats.upperBounds());
+          stats.upperBounds(), PartitionKey.UNPARTITIONED);
       return new PendingFile(dataFile, CompletableFuture.completedFuture(null), false);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

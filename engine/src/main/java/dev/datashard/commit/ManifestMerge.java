@@ -1,12 +1,13 @@
 package dev.datashard.commit;
 
-import dev.datashard.Schema;
 import dev.datashard.io.StorageException;
 import dev.datashard.metadata.ManifestEntry;
 import dev.datashard.metadata.ManifestFile;
 import dev.datashard.metadata.Manifests;
+import dev.datashard.metadata.PartitionSummaries;
 import dev.datashard.metadata.TableMetadata;
 import dev.datashard.metadata.TableProperties;
+import dev.datashard.partition.PartitionSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -26,14 +27,14 @@ final class ManifestMerge {
   private ManifestMerge() {}
 
   /** The merge of {@code parentManifests} if the table asks for one now. */
-  static Optional<Merged> plan(TableOperations ops, TableMetadata metadata, Schema schema, int specId,
+  static Optional<Merged> plan(TableOperations ops, TableMetadata metadata, PartitionSpec spec,
       List<ManifestFile> parentManifests, long snapshotId, long sequenceNumber, String location) {
     if (!TableProperties.MANIFEST_MERGE_ENABLED.read(metadata.properties())) {
       return Optional.empty();
     }
     int minCount = TableProperties.MANIFEST_MIN_COUNT_TO_MERGE.read(metadata.properties());
     List<ManifestFile> candidates = parentManifests.stream()
-        .filter(m -> m.content() == ManifestFile.Content.DATA && m.specId() == specId).toList();
+        .filter(m -> m.content() == ManifestFile.Content.DATA && m.specId() == spec.specId()).toList();
     if (candidates.size() < 2 || candidates.size() + 1 < minCount) {
       return Optional.empty();
     }
@@ -57,10 +58,10 @@ final class ManifestMerge {
         minSequence = Math.min(minSequence, dataSequence);
       }
     }
-    byte[] content = Manifests.writeManifest(schema, specId, entries);
-    ManifestFile merged = new ManifestFile(location, content.length, specId, ManifestFile.Content.DATA,
+    byte[] content = Manifests.writeManifest(spec.schema(), spec, entries);
+    ManifestFile merged = new ManifestFile(location, content.length, spec.specId(), ManifestFile.Content.DATA,
         sequenceNumber, entries.isEmpty() ? sequenceNumber : minSequence, snapshotId, 0, entries.size(), 0,
-        0, rows, 0, List.of(), null);
+        0, rows, 0, PartitionSummaries.of(spec, entries.stream().map(ManifestEntry::file).toList()), null);
     return Optional.of(new Merged(merged, content, candidates));
   }
 }

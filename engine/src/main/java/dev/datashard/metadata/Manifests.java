@@ -1,6 +1,7 @@
 package dev.datashard.metadata;
 
 import dev.datashard.Schema;
+import dev.datashard.partition.PartitionSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,7 +36,9 @@ public final class Manifests {
         + "{\"name\": \"value\", \"type\": \"" + valueType + "\", \"field-id\": " + valueId + "}]}}]}";
   }
 
-  private static final org.apache.avro.Schema MANIFEST_ENTRY = new org.apache.avro.Schema.Parser().parse(
+  /** The manifest entry schema, its {@code partition} struct with {@code partitionFields} (Avro JSON fields). */
+  static org.apache.avro.Schema manifestEntrySchema(String partitionFields) {
+    return new org.apache.avro.Schema.Parser().parse(
       "{\"type\": \"record\", \"name\": \"manifest_entry\", \"fields\": ["
       + "{\"name\": \"status\", \"type\": \"int\", \"field-id\": 0},"
       + "{\"name\": \"snapshot_id\", \"type\": " + OPTIONAL_LONG + ", \"default\": null, \"field-id\": 1},"
@@ -45,7 +48,7 @@ public final class Manifests {
       + "{\"name\": \"content\", \"type\": \"int\", \"field-id\": 134},"
       + "{\"name\": \"file_path\", \"type\": \"string\", \"field-id\": 100},"
       + "{\"name\": \"file_format\", \"type\": \"string\", \"field-id\": 101},"
-      + "{\"name\": \"partition\", \"field-id\": 102, \"type\": {\"type\": \"record\", \"name\": \"r102\", \"fields\": []}},"
+      + "{\"name\": \"partition\", \"field-id\": 102, \"type\": {\"type\": \"record\", \"name\": \"r102\", \"fields\": [" + partitionFields + "]}},"
       + "{\"name\": \"record_count\", \"type\": \"long\", \"field-id\": 103},"
       + "{\"name\": \"file_size_in_bytes\", \"type\": \"long\", \"field-id\": 104},"
       + intMap("column_sizes", 108, 117, 118, "long") + ","
@@ -59,6 +62,7 @@ public final class Manifests {
       + "{\"name\": \"equality_ids\", \"type\": [\"null\", {\"type\": \"array\", \"items\": \"int\", \"element-id\": 136}], \"default\": null, \"field-id\": 135},"
       + "{\"name\": \"sort_order_id\", \"type\": [\"null\", \"int\"], \"default\": null, \"field-id\": 140}"
       + "]}}]}");
+  }
 
   private static final org.apache.avro.Schema MANIFEST_FILE = new org.apache.avro.Schema.Parser().parse(
       "{\"type\": \"record\", \"name\": \"manifest_file\", \"fields\": ["
@@ -88,12 +92,14 @@ public final class Manifests {
   private Manifests() {}
 
   /**
-   * A data manifest for the unpartitioned spec {@code specId} (not always 0: a table whose
-   * partitioning was dropped has a newer, empty spec). Null snapshot ids and sequence numbers are
+   * A data manifest of files partitioned by {@code spec} (not always spec 0: a table whose
+   * partitioning changed has several), each entry's {@code partition} struct holding its file's
+   * tuple with the partition field ids as field ids. Null snapshot ids and sequence numbers are
    * written as null, for inheritance from the manifest list.
    */
-  public static byte[] writeManifest(Schema schema, int specId, List<ManifestEntry> entries) {
-    org.apache.avro.Schema dataFileSchema = MANIFEST_ENTRY.getField("data_file").schema();
+  public static byte[] writeManifest(Schema schema, PartitionSpec spec, List<ManifestEntry> entries) {
+    org.apache.avro.Schema entrySchema = manifestEntrySchema(PartitionAvro.fields(spec));
+    org.apache.avro.Schema dataFileSchema = entrySchema.getField("data_file").schema();
     org.apache.avro.Schema partitionSchema = dataFileSchema.getField("partition").schema();
     List<GenericRecord> records = new ArrayList<>(entries.size());
     for (ManifestEntry manifestEntry : entries) {
@@ -102,7 +108,7 @@ public final class Manifests {
       dataFile.put("content", 0);
       dataFile.put("file_path", file.location());
       dataFile.put("file_format", file.format());
-      dataFile.put("partition", new GenericData.Record(partitionSchema));
+      dataFile.put("partition", PartitionAvro.record(partitionSchema, spec, file));
       dataFile.put("record_count", file.recordCount());
       dataFile.put("file_size_in_bytes", file.fileSizeBytes());
       dataFile.put("column_sizes", longMap(dataFileSchema, "column_sizes", file.columnSizes()));
@@ -111,7 +117,7 @@ public final class Manifests {
       dataFile.put("nan_value_counts", longMap(dataFileSchema, "nan_value_counts", file.nanValueCounts()));
       dataFile.put("lower_bounds", bytesMap(dataFileSchema, "lower_bounds", file.lowerBounds()));
       dataFile.put("upper_bounds", bytesMap(dataFileSchema, "upper_bounds", file.upperBounds()));
-      GenericRecord entry = new GenericData.Record(MANIFEST_ENTRY);
+      GenericRecord entry = new GenericData.Record(entrySchema);
       entry.put("status", manifestEntry.status().ordinal());
       entry.put("snapshot_id", manifestEntry.snapshotId());
       entry.put("sequence_number", manifestEntry.sequenceNumber());
@@ -122,11 +128,11 @@ public final class Manifests {
     Map<String, String> meta = Map.of(
         "schema", schema.toJson(),
         "schema-id", Integer.toString(schema.schemaId()),
-        "partition-spec", "[]",
-        "partition-spec-id", Integer.toString(specId),
+        "partition-spec", spec.toJson().get("fields").toString(),
+        "partition-spec-id", Integer.toString(spec.specId()),
         "format-version", "2",
         "content", "data");
-    return writeAvro(MANIFEST_ENTRY, meta, records);
+    return writeAvro(entrySchema, meta, records);
   }
 
   public static byte[] writeManifestList(long snapshotId, Long parentId, long sequenceNumber,
@@ -216,7 +222,8 @@ public final class Manifests {
             (Long) f.get("record_count"), (Long) f.get("file_size_in_bytes"),
             readLongMap(f, "column_sizes"), readLongMap(f, "value_counts"),
             readLongMap(f, "null_value_counts"), readLongMap(f, "nan_value_counts"),
-            readBytesMap(f, "lower_bounds"), readBytesMap(f, "upper_bounds"));
+            readBytesMap(f, "lower_bounds"), readBytesMap(f, "upper_bounds"),
+            PartitionAvro.key((GenericRecord) f.get("partition")));
         entries.add(new ManifestEntry(ManifestEntry.Status.of((Integer) r.get("status")),
             (Long) optional(r, "snapshot_id"), (Long) optional(r, "sequence_number"),
             (Long) optional(r, "file_sequence_number"), file));

@@ -3,6 +3,7 @@ package dev.datashard.metadata;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.datashard.partition.PartitionSpec;
 import dev.datashard.Schema;
 import dev.datashard.Snapshot;
 import java.util.ArrayList;
@@ -90,14 +91,22 @@ public record TableMetadata(
     return Optional.ofNullable(current);
   }
 
-  /** True when the default partition spec has partition fields (DataShard writes unpartitioned only). */
-  public boolean isPartitioned() {
+  /** The default partition spec (new data's), bound to the current schema. */
+  public PartitionSpec defaultSpec() {
+    return spec(defaultSpecId);
+  }
+
+  /**
+   * Partition spec {@code specId}, bound to the current schema; an {@link IllegalArgumentException}
+   * naming the problem when DataShard cannot read it (an unknown transform, a dropped column).
+   */
+  public PartitionSpec spec(int specId) {
     for (JsonNode spec : partitionSpecs) {
-      if (spec.path("spec-id").asInt() == defaultSpecId && spec.path("fields").size() > 0) {
-        return true;
+      if (spec.path("spec-id").asInt(-1) == specId) {
+        return PartitionSpec.fromJson(schema(), spec);
       }
     }
-    return false;
+    throw new IllegalStateException("the table metadata has no partition spec " + specId);
   }
 
   public String property(String key, String defaultValue) {

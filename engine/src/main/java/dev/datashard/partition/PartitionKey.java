@@ -9,6 +9,9 @@ import java.util.List;
  * where the partition value is null. Immutable; equal when the values are (byte arrays by content).
  */
 public final class PartitionKey {
+  /** The tuple of a file of an unpartitioned table: no values. */
+  public static final PartitionKey UNPARTITIONED = new PartitionKey(List.of());
+
   private final Object[] values;
 
   public PartitionKey(List<Object> values) {

@@ -8,6 +8,7 @@ import dev.datashard.io.parquet.ParquetFooter;
 import dev.datashard.io.parquet.ParquetFooter.ColumnStatistics;
 import dev.datashard.io.parquet.ParquetFooter.RowGroupStatistics;
 import dev.datashard.metadata.DataFile;
+import dev.datashard.partition.PartitionKey;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -64,7 +65,7 @@ public final class RowGroups {
     }
     // NaN counts are not in Parquet's statistics: left unknown, so NaN is assumed possible.
     return new DataFile(footer.location(), "PARQUET", group.rowCount(), footer.fileSize(), Map.of(), valueCounts,
-        nullCounts, Map.of(), lower, upper);
+        nullCounts, Map.of(), lower, upper, PartitionKey.UNPARTITIONED);
   }
 
   /** A Parquet statistic in the Iceberg single-value form of {@code type}, or null when it does not map plainly. */

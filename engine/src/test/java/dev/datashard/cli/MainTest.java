@@ -75,6 +75,24 @@ class MainTest {
   }
 
   @Test
+  void createWithPartitionBy() throws IOException {
+    Path schema = Files.writeString(dir.resolve("schema.json"), """
+        {"schema_id":1,"fields":[{"id":1,"name":"user_id","type":"long","required":true},
+        {"id":2,"name":"ts","type":"timestamp","required":false}]}""");
+    String table = dir.resolve("events").toString();
+    Result created = run("create", table, "--schema", schema.toString(), "--partition-by", "day(ts), bucket(16, user_id)");
+    assertThat(created.code()).as(created.err()).isZero();
+    try (Stream<Path> files = Files.list(dir.resolve("events/metadata"))) {
+      String metadata = Files.readString(files.filter(p -> p.toString().endsWith(".metadata.json")).findFirst().orElseThrow());
+      assertThat(metadata).contains("\"transform\":\"day\"", "\"name\":\"user_id_bucket\"", "\"last-partition-id\":1001");
+    }
+    Result bad = run("create", dir.resolve("other").toString(), "--schema", schema.toString(), "--partition-by", "month(user_id)");
+    assertThat(bad.code()).isNotZero();
+    assertThat(bad.err().lines()).singleElement().satisfies(line -> assertThat(line).contains("user_id", "long"));
+    assertThat(Files.exists(dir.resolve("other"))).isFalse();
+  }
+
+  @Test
   void errorsAreOneLineAndLeaveTheTableUnchanged() throws IOException {
     String table = createEventsTable();
     Path good = Files.writeString(dir.resolve("good.jsonl"), "{\"user_id\": 1, \"event\": \"a\"}\n");

@@ -8,6 +8,7 @@ import dev.datashard.LocalWarehouse;
 import dev.datashard.Schema;
 import dev.datashard.Table;
 import dev.datashard.metadata.DataFile;
+import dev.datashard.partition.PartitionKey;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HashMap;
@@ -75,7 +76,8 @@ class FiltersTest {
   private static DataFile file(int id, long values, long nulls, Long nans, byte[] lower, byte[] upper) {
     Map<Integer, Long> nanCounts = nans == null ? Map.of() : Map.of(id, nans);
     return new DataFile("file:///elsewhere/f.parquet", "PARQUET", values, 100, Map.of(),
-        Map.of(id, values), Map.of(id, nulls), nanCounts, Map.of(id, lower), Map.of(id, upper));
+        Map.of(id, values), Map.of(id, nulls), nanCounts, Map.of(id, lower), Map.of(id, upper),
+        PartitionKey.UNPARTITIONED);
   }
 
   private static byte[] doubleBytes(double value) {

@@ -96,7 +96,7 @@ class IcebergFeaturesTest {
   }
 
   @Test
-  void partitionedTablesAreReadButNotAppendedTo() throws IOException {
+  void partitionedTablesIcebergCreatedAreReadAndAppendedTo() throws IOException {
     PartitionSpec spec = PartitionSpec.builderFor(IcebergSchemas.events()).identity("category").build();
     Table iceberg = IcebergWrites.create(location("partitioned"), IcebergSchemas.events(), spec);
     IcebergWrites.append(iceberg, IcebergSchemas.eventRows(0, 5, "a"), IcebergSchemas.eventRows(5, 10, "b"));
@@ -113,11 +113,24 @@ class IcebergFeaturesTest {
     });
 
     long files = dataFileCount("partitioned");
-    int snapshots = table.snapshots().size();
-    assertThatThrownBy(() -> table.appendRecords(IcebergSchemas.eventRows(20, 21, "d")))
-        .isInstanceOf(DataShardException.class).hasMessageContaining("partitioned");
-    assertThat(table.refresh().snapshots()).hasSize(snapshots);
-    assertThat(dataFileCount("partitioned")).isEqualTo(files);
+    List<Map<String, Object>> added = new ArrayList<>(IcebergSchemas.eventRows(20, 22, "d"));
+    added.addAll(IcebergSchemas.eventRows(22, 23, "c"));
+    table.appendRecords(added);
+    assertThat(dataFileCount("partitioned")).isEqualTo(files + 2);
+    assertThat(ids(table.newScan().toRecords())).hasSize(15);
+
+    iceberg.refresh();
+    List<String> planned = new ArrayList<>();
+    try (CloseableIterable<org.apache.iceberg.FileScanTask> tasks =
+        iceberg.newScan().filter(Expressions.equal("category", "d")).planFiles()) {
+      tasks.forEach(task -> planned.add(task.file().partition().get(0, String.class) + " " + task.file().location()));
+    }
+    assertThat(planned).singleElement().satisfies(file -> assertThat(file).startsWith("d ").contains("/data/category=d/"));
+    List<Long> icebergIds = new ArrayList<>();
+    try (CloseableIterable<Record> records = IcebergGenerics.read(iceberg).where(Expressions.equal("category", "c")).build()) {
+      records.forEach(record -> icebergIds.add((Long) record.getField("id")));
+    }
+    assertThat(icebergIds).containsExactlyInAnyOrder(10L, 11L, 22L);
   }
 
   /** A table whose partitioning was dropped: new files belong to the new (unpartitioned) spec. */
