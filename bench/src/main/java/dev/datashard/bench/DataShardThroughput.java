@@ -3,6 +3,7 @@ package dev.datashard.bench;
 import dev.datashard.DataShard;
 import dev.datashard.Snapshot;
 import dev.datashard.Table;
+import dev.datashard.io.parquet.BatchListReader;
 import dev.datashard.metadata.DataFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -5,6 +5,7 @@ import dev.datashard.Expression;
 import dev.datashard.Table;
 import dev.datashard.io.Storage;
 import dev.datashard.io.StorageConfig;
+import dev.datashard.io.parquet.BatchListReader;
 import dev.datashard.io.s3.S3Storage;
 import dev.datashard.io.s3.testing.S3ProxyServer;
 import dev.datashard.metadata.DataFile;

@@ -3,6 +3,7 @@ package dev.datashard.bench;
 import com.github.luben.zstd.ZstdCompressCtx;
 import dev.datashard.arrow.ArrowSchemas;
 import dev.datashard.io.parquet.ArrowParquetWriter;
+import dev.datashard.io.parquet.BatchListReader;
 import dev.datashard.io.parquet.ParquetFiles;
 import dev.datashard.io.parquet.ParquetWriteOptions;
 import java.io.BufferedOutputStream;

@@ -12,6 +12,7 @@ import dev.datashard.io.ForwardingStorage;
 import dev.datashard.io.Location;
 import dev.datashard.arrow.RecordBatches;
 import dev.datashard.io.local.LocalStorage;
+import dev.datashard.io.parquet.BatchListReader;
 import dev.datashard.io.parquet.ParquetFooter;
 import dev.datashard.io.parquet.SparseParquet;
 import dev.datashard.metadata.DataFile;
@@ -27,7 +28,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.junit.jupiter.api.BeforeEach;
@@ -176,7 +176,7 @@ class StreamingReadTest {
         }
         batches.add(RecordBatches.fromRecords(warehouse.allocator(), WIDE, rows));
       }
-      try (ArrowReader reader = new BatchesReader(warehouse.allocator(), batches)) {
+      try (ArrowReader reader = new BatchListReader(warehouse.allocator(), batches)) {
         table.append(reader);
       }
     } catch (IOException e) {
@@ -186,45 +186,6 @@ class StreamingReadTest {
     }
   }
 
-  /** Hands out prepared batches, which the caller keeps owning. */
-  private static final class BatchesReader extends ArrowReader {
-    private final List<VectorSchemaRoot> batches;
-    private int next = -1;
-
-    BatchesReader(BufferAllocator allocator, List<VectorSchemaRoot> batches) {
-      super(allocator);
-      this.batches = batches;
-    }
-
-    @Override
-    public VectorSchemaRoot getVectorSchemaRoot() {
-      return batches.get(Math.max(next, 0));
-    }
-
-    @Override
-    public boolean loadNextBatch() {
-      next++;
-      return next < batches.size();
-    }
-
-    @Override
-    public long bytesRead() {
-      return 0;
-    }
-
-    @Override
-    public void close() {
-      // the batches are the caller's
-    }
-
-    @Override
-    protected void closeReadSource() {}
-
-    @Override
-    protected org.apache.arrow.vector.types.pojo.Schema readSchema() {
-      return batches.get(0).getSchema();
-    }
-  }
 
   @Test
   void aMissingDataFileIsNamed() throws IOException {

@@ -1,4 +1,4 @@
-package dev.datashard.bench;
+package dev.datashard.io.parquet;
 
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
@@ -6,12 +6,12 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
 
-/** Serves prepared batches as a stream without copying or owning them, so an ingest times only the engine. */
-final class BatchListReader extends ArrowReader {
+/** Serves a caller's roots in order, as a reader, without copying them or taking ownership of them. */
+public final class BatchListReader extends ArrowReader {
   private final List<VectorSchemaRoot> batches;
   private int next = -1;
 
-  BatchListReader(BufferAllocator allocator, List<VectorSchemaRoot> batches) {
+  public BatchListReader(BufferAllocator allocator, List<VectorSchemaRoot> batches) {
     super(allocator);
     this.batches = batches;
   }
@@ -34,7 +34,7 @@ final class BatchListReader extends ArrowReader {
 
   @Override
   public void close() {
-    // The batches belong to the benchmark state.
+    // The batches are the caller's.
   }
 
   @Override
