@@ -1,6 +1,6 @@
 package dev.datashard;
 
-import dev.datashard.commit.DeleteCommit;
+import dev.datashard.commit.FileChangeCommit;
 import dev.datashard.commit.IdempotencyKeys;
 import dev.datashard.commit.MetadataCommit;
 import dev.datashard.commit.OrphanFiles;
@@ -159,7 +159,7 @@ public final class Table {
    * {@code delete} snapshot. Older snapshots still read them until they are expired.
    */
   public Snapshot deleteFiles(java.util.Collection<String> locations) {
-    return DeleteCommit.delete(ops, java.util.Set.copyOf(locations));
+    return FileChangeCommit.deleteFiles(ops, java.util.Set.copyOf(locations));
   }
 
   /**
