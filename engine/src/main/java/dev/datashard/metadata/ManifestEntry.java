@@ -31,4 +31,9 @@ public record ManifestEntry(Status status, Long snapshotId, Long sequenceNumber,
   public boolean isLive() {
     return status != Status.DELETED;
   }
+
+  /** The entry's data sequence number, or when null (an added file) that of {@code manifest}, listing it. */
+  public long dataSequenceNumber(ManifestFile manifest) {
+    return sequenceNumber != null ? sequenceNumber : manifest.sequenceNumber();
+  }
 }

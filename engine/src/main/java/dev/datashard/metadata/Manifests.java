@@ -1,6 +1,8 @@
 package dev.datashard.metadata;
 
+import dev.datashard.DataShardException;
 import dev.datashard.Schema;
+import dev.datashard.partition.PartitionKey;
 import dev.datashard.partition.PartitionSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,8 +38,11 @@ public final class Manifests {
         + "{\"name\": \"value\", \"type\": \"" + valueType + "\", \"field-id\": " + valueId + "}]}}]}";
   }
 
-  /** The manifest entry schema, its {@code partition} struct with {@code partitionFields} (Avro JSON fields). */
-  static org.apache.avro.Schema manifestEntrySchema(String partitionFields) {
+  /**
+   * The manifest entry schema, its {@code partition} struct with {@code partitionFields} (Avro JSON
+   * fields); a delete manifest's also has {@code referenced_data_file}.
+   */
+  static org.apache.avro.Schema manifestEntrySchema(String partitionFields, boolean deletes) {
     return new org.apache.avro.Schema.Parser().parse(
       "{\"type\": \"record\", \"name\": \"manifest_entry\", \"fields\": ["
       + "{\"name\": \"status\", \"type\": \"int\", \"field-id\": 0},"
@@ -61,6 +66,7 @@ public final class Manifests {
       + "{\"name\": \"split_offsets\", \"type\": [\"null\", {\"type\": \"array\", \"items\": \"long\", \"element-id\": 133}], \"default\": null, \"field-id\": 132},"
       + "{\"name\": \"equality_ids\", \"type\": [\"null\", {\"type\": \"array\", \"items\": \"int\", \"element-id\": 136}], \"default\": null, \"field-id\": 135},"
       + "{\"name\": \"sort_order_id\", \"type\": [\"null\", \"int\"], \"default\": null, \"field-id\": 140}"
+      + (deletes ? ", {\"name\": \"referenced_data_file\", \"type\": [\"null\", \"string\"], \"default\": null, \"field-id\": 143}" : "")
       + "]}}]}");
   }
 
@@ -98,41 +104,90 @@ public final class Manifests {
    * written as null, for inheritance from the manifest list.
    */
   public static byte[] writeManifest(Schema schema, PartitionSpec spec, List<ManifestEntry> entries) {
-    org.apache.avro.Schema entrySchema = manifestEntrySchema(PartitionAvro.fields(spec));
+    org.apache.avro.Schema entrySchema = manifestEntrySchema(PartitionAvro.fields(spec), false);
     org.apache.avro.Schema dataFileSchema = entrySchema.getField("data_file").schema();
-    org.apache.avro.Schema partitionSchema = dataFileSchema.getField("partition").schema();
     List<GenericRecord> records = new ArrayList<>(entries.size());
     for (ManifestEntry manifestEntry : entries) {
       DataFile file = manifestEntry.file();
-      GenericRecord dataFile = new GenericData.Record(dataFileSchema);
-      dataFile.put("content", 0);
-      dataFile.put("file_path", file.location());
-      dataFile.put("file_format", file.format());
-      dataFile.put("partition", PartitionAvro.record(partitionSchema, spec, file));
-      dataFile.put("record_count", file.recordCount());
-      dataFile.put("file_size_in_bytes", file.fileSizeBytes());
-      dataFile.put("column_sizes", longMap(dataFileSchema, "column_sizes", file.columnSizes()));
-      dataFile.put("value_counts", longMap(dataFileSchema, "value_counts", file.valueCounts()));
-      dataFile.put("null_value_counts", longMap(dataFileSchema, "null_value_counts", file.nullValueCounts()));
-      dataFile.put("nan_value_counts", longMap(dataFileSchema, "nan_value_counts", file.nanValueCounts()));
-      dataFile.put("lower_bounds", bytesMap(dataFileSchema, "lower_bounds", file.lowerBounds()));
-      dataFile.put("upper_bounds", bytesMap(dataFileSchema, "upper_bounds", file.upperBounds()));
-      GenericRecord entry = new GenericData.Record(entrySchema);
-      entry.put("status", manifestEntry.status().ordinal());
-      entry.put("snapshot_id", manifestEntry.snapshotId());
-      entry.put("sequence_number", manifestEntry.sequenceNumber());
-      entry.put("file_sequence_number", manifestEntry.fileSequenceNumber());
-      entry.put("data_file", dataFile);
-      records.add(entry);
+      GenericRecord dataFile = fileRecord(dataFileSchema, spec, 0, file.location(), file.format(), file.partition(),
+          file.recordCount(), file.fileSizeBytes());
+      putStatistics(dataFile, file.columnSizes(), file.valueCounts(), file.nullValueCounts(), file.nanValueCounts(),
+          file.lowerBounds(), file.upperBounds());
+      records.add(entryRecord(entrySchema, manifestEntry.status(), manifestEntry.snapshotId(),
+          manifestEntry.sequenceNumber(), manifestEntry.fileSequenceNumber(), dataFile));
     }
-    Map<String, String> meta = Map.of(
+    return writeAvro(entrySchema, manifestMetadata(schema, spec, "data"), records);
+  }
+
+  /**
+   * A delete manifest (content 1 in the manifest list) of delete files partitioned by {@code spec},
+   * laid out as {@link #writeManifest} lays out data manifests, with each file's content code,
+   * equality field ids and referenced data file.
+   */
+  public static byte[] writeDeleteManifest(Schema schema, PartitionSpec spec, List<DeleteEntry> entries) {
+    org.apache.avro.Schema entrySchema = manifestEntrySchema(PartitionAvro.fields(spec), true);
+    org.apache.avro.Schema dataFileSchema = entrySchema.getField("data_file").schema();
+    List<GenericRecord> records = new ArrayList<>(entries.size());
+    for (DeleteEntry deleteEntry : entries) {
+      DeleteFile file = deleteEntry.file();
+      GenericRecord deleteFile = fileRecord(dataFileSchema, spec, file.content().code(), file.location(),
+          file.format(), file.partition(), file.recordCount(), file.fileSizeBytes());
+      putStatistics(deleteFile, file.columnSizes(), file.valueCounts(), file.nullValueCounts(),
+          file.nanValueCounts(), file.lowerBounds(), file.upperBounds());
+      if (!file.equalityFieldIds().isEmpty()) {
+        org.apache.avro.Schema idsSchema = dataFileSchema.getField("equality_ids").schema().getTypes().get(1);
+        deleteFile.put("equality_ids", new GenericData.Array<>(idsSchema, file.equalityFieldIds()));
+      }
+      deleteFile.put("referenced_data_file", file.referencedDataFile());
+      records.add(entryRecord(entrySchema, deleteEntry.status(), deleteEntry.snapshotId(),
+          deleteEntry.sequenceNumber(), deleteEntry.fileSequenceNumber(), deleteFile));
+    }
+    return writeAvro(entrySchema, manifestMetadata(schema, spec, "deletes"), records);
+  }
+
+  private static GenericRecord fileRecord(org.apache.avro.Schema fileSchema, PartitionSpec spec, int content,
+      String location, String format, PartitionKey partition, long recordCount, long fileSizeBytes) {
+    GenericRecord file = new GenericData.Record(fileSchema);
+    file.put("content", content);
+    file.put("file_path", location);
+    file.put("file_format", format);
+    file.put("partition", PartitionAvro.record(fileSchema.getField("partition").schema(), spec, partition, location));
+    file.put("record_count", recordCount);
+    file.put("file_size_in_bytes", fileSizeBytes);
+    return file;
+  }
+
+  private static void putStatistics(GenericRecord file, Map<Integer, Long> columnSizes,
+      Map<Integer, Long> valueCounts, Map<Integer, Long> nullValueCounts, Map<Integer, Long> nanValueCounts,
+      Map<Integer, byte[]> lowerBounds, Map<Integer, byte[]> upperBounds) {
+    org.apache.avro.Schema schema = file.getSchema();
+    file.put("column_sizes", longMap(schema, "column_sizes", columnSizes));
+    file.put("value_counts", longMap(schema, "value_counts", valueCounts));
+    file.put("null_value_counts", longMap(schema, "null_value_counts", nullValueCounts));
+    file.put("nan_value_counts", longMap(schema, "nan_value_counts", nanValueCounts));
+    file.put("lower_bounds", bytesMap(schema, "lower_bounds", lowerBounds));
+    file.put("upper_bounds", bytesMap(schema, "upper_bounds", upperBounds));
+  }
+
+  private static GenericRecord entryRecord(org.apache.avro.Schema entrySchema, ManifestEntry.Status status,
+      Long snapshotId, Long sequenceNumber, Long fileSequenceNumber, GenericRecord file) {
+    GenericRecord entry = new GenericData.Record(entrySchema);
+    entry.put("status", status.ordinal());
+    entry.put("snapshot_id", snapshotId);
+    entry.put("sequence_number", sequenceNumber);
+    entry.put("file_sequence_number", fileSequenceNumber);
+    entry.put("data_file", file);
+    return entry;
+  }
+
+  private static Map<String, String> manifestMetadata(Schema schema, PartitionSpec spec, String content) {
+    return Map.of(
         "schema", schema.toJson(),
         "schema-id", Integer.toString(schema.schemaId()),
         "partition-spec", spec.toJson().get("fields").toString(),
         "partition-spec-id", Integer.toString(spec.specId()),
         "format-version", "2",
-        "content", "data");
-    return writeAvro(entrySchema, meta, records);
+        "content", content);
   }
 
   public static byte[] writeManifestList(long snapshotId, Long parentId, long sequenceNumber,
@@ -209,14 +264,15 @@ public final class Manifests {
     return manifests;
   }
 
+  /** The entries of a data manifest (content 0); a delete manifest is refused, see {@link #readDeleteManifest}. */
   public static List<ManifestEntry> readManifest(byte[] bytes, String location) {
     List<ManifestEntry> entries = new ArrayList<>();
     for (GenericRecord r : readAvro(bytes, location)) {
       try {
         GenericRecord f = (GenericRecord) r.get("data_file");
-        int content = f.getSchema().getField("content") == null ? 0 : (Integer) f.get("content");
+        int content = contentCode(f);
         if (content != 0) {
-          throw new IllegalArgumentException("holds delete files, which DataShard cannot apply yet");
+          throw new IllegalArgumentException("it lists delete files (content " + content + ")");
         }
         DataFile file = new DataFile(f.get("file_path").toString(), f.get("file_format").toString(),
             (Long) f.get("record_count"), (Long) f.get("file_size_in_bytes"),
@@ -233,6 +289,53 @@ public final class Manifests {
       }
     }
     return entries;
+  }
+
+  /**
+   * The entries of a delete manifest: position and equality delete files. Deletion vectors
+   * (Iceberg v3, Puffin files) are refused: DataShard cannot apply them.
+   */
+  public static List<DeleteEntry> readDeleteManifest(byte[] bytes, String location) {
+    List<DeleteEntry> entries = new ArrayList<>();
+    for (GenericRecord r : readAvro(bytes, location)) {
+      GenericRecord f = (GenericRecord) r.get("data_file");
+      String format = f.get("file_format").toString();
+      if (format.equalsIgnoreCase("puffin")) {
+        throw new DataShardException("delete manifest " + location + " lists deletion vectors ("
+            + f.get("file_path") + "), an Iceberg v3 feature DataShard cannot apply; reading would return deleted rows");
+      }
+      try {
+        DeleteFile.Content content = switch (contentCode(f)) {
+          case 1 -> DeleteFile.Content.POSITION_DELETES;
+          case 2 -> DeleteFile.Content.EQUALITY_DELETES;
+          default -> throw new IllegalArgumentException("it lists a file of content " + contentCode(f)
+              + ", not a delete file");
+        };
+        List<Integer> equalityIds = new ArrayList<>();
+        if (optional(f, "equality_ids") instanceof List<?> ids) {
+          ids.forEach(id -> equalityIds.add((Integer) id));
+        }
+        Object referenced = optional(f, "referenced_data_file");
+        DeleteFile file = new DeleteFile(f.get("file_path").toString(), format, content,
+            (Long) f.get("record_count"), (Long) f.get("file_size_in_bytes"), equalityIds,
+            readLongMap(f, "column_sizes"), readLongMap(f, "value_counts"),
+            readLongMap(f, "null_value_counts"), readLongMap(f, "nan_value_counts"),
+            readBytesMap(f, "lower_bounds"), readBytesMap(f, "upper_bounds"),
+            PartitionAvro.key((GenericRecord) f.get("partition")),
+            referenced == null ? null : referenced.toString());
+        entries.add(new DeleteEntry(ManifestEntry.Status.of((Integer) r.get("status")),
+            (Long) optional(r, "snapshot_id"), (Long) optional(r, "sequence_number"),
+            (Long) optional(r, "file_sequence_number"), file));
+      } catch (RuntimeException e) {
+        throw new MalformedMetadataException(location, "not an Iceberg v2 delete manifest: "
+            + e.getMessage(), e);
+      }
+    }
+    return entries;
+  }
+
+  private static int contentCode(GenericRecord file) {
+    return file.getSchema().getField("content") == null ? 0 : (Integer) file.get("content");
   }
 
   private static Object optional(GenericRecord record, String field) {

@@ -27,7 +27,7 @@ import org.apache.avro.util.Utf8;
 final class PartitionAvro {
   private PartitionAvro() {}
 
-  /** The struct's fields as Avro schema JSON, for {@link Manifests#manifestEntrySchema}. */
+  /** The struct's fields as Avro schema JSON, for {@code Manifests.manifestEntrySchema}. */
   static String fields(PartitionSpec spec) {
     List<String> fields = new ArrayList<>();
     for (Field field : spec.partitionType()) {
@@ -86,11 +86,10 @@ final class PartitionAvro {
     return out.toString();
   }
 
-  /** The struct of {@code file}'s partition tuple. */
-  static GenericRecord record(org.apache.avro.Schema schema, PartitionSpec spec, DataFile file) {
-    PartitionKey key = file.partition();
+  /** The struct of the partition tuple {@code key} of the file at {@code location}. */
+  static GenericRecord record(org.apache.avro.Schema schema, PartitionSpec spec, PartitionKey key, String location) {
     if (key.size() != spec.fields().size()) {
-      throw new IllegalArgumentException(file.location() + " has a partition tuple of " + key.size()
+      throw new IllegalArgumentException(location + " has a partition tuple of " + key.size()
           + " values; partition spec " + spec.specId() + " has " + spec.fields().size() + " fields");
     }
     GenericRecord record = new GenericData.Record(schema);

@@ -26,6 +26,7 @@ import org.apache.iceberg.data.GenericAppenderFactory;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.InternalRecordWrapper;
 import org.apache.iceberg.data.Record;
+import org.apache.iceberg.deletes.EqualityDeleteWriter;
 import org.apache.iceberg.deletes.PositionDelete;
 import org.apache.iceberg.deletes.PositionDeleteWriter;
 import org.apache.iceberg.encryption.EncryptedFiles;
@@ -90,18 +91,56 @@ final class IcebergWrites {
 
   /** A position delete file removing rows {@code positions} of the data file at {@code dataFile}. */
   static DeleteFile writePositionDeletes(Table table, DataFile dataFile, long... positions) {
-    String location = table.locationProvider().newDataLocation("deletes-" + UUID.randomUUID() + ".parquet");
-    EncryptedOutputFile out = EncryptedFiles.plainAsEncryptedOutput(table.io().newOutputFile(location));
-    PositionDeleteWriter<Record> writer = new GenericAppenderFactory(table.schema(), table.spec())
+    return writePositionDeletes(table, dataFile, dataFile.location(), positions);
+  }
+
+  /**
+   * A position delete file removing rows {@code positions} of {@code dataFile}, naming it
+   * {@code spelledPath} (another spelling of its location, as some writers use), in its partition.
+   */
+  static DeleteFile writePositionDeletes(Table table, DataFile dataFile, String spelledPath, long... positions) {
+    EncryptedOutputFile out = deleteOutput(table);
+    PositionDeleteWriter<Record> writer = new GenericAppenderFactory(table.schema(), table.specs().get(dataFile.specId()))
         .newPosDeleteWriter(out, FileFormat.PARQUET, dataFile.partition());
     try (writer) {
       for (long position : positions) {
-        writer.write(PositionDelete.<Record>create().set(dataFile.location(), position));
+        writer.write(PositionDelete.<Record>create().set(spelledPath, position));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return writer.toDeleteFile();
+  }
+
+  /**
+   * An equality delete file on {@code columns} removing every row equal to one of {@code rows}
+   * there (missing keys are nulls), in {@code spec}: the partition of {@code rows}' first row, or
+   * none (a global delete) when {@code spec} is unpartitioned.
+   */
+  static DeleteFile writeEqualityDeletes(Table table, PartitionSpec spec, List<String> columns,
+      List<Map<String, Object>> rows) {
+    Schema deleteSchema = table.schema().select(columns);
+    int[] fieldIds = deleteSchema.columns().stream().mapToInt(Types.NestedField::fieldId).toArray();
+    StructLike partition = null;
+    if (spec.isPartitioned()) {
+      PartitionKey key = new PartitionKey(spec, table.schema());
+      key.partition(new InternalRecordWrapper(table.schema().asStruct())
+          .wrap(record(table.schema().asStruct(), rows.get(0))));
+      partition = key;
+    }
+    EqualityDeleteWriter<Record> writer = new GenericAppenderFactory(table.schema(), spec, fieldIds, deleteSchema, null)
+        .newEqDeleteWriter(deleteOutput(table), FileFormat.PARQUET, partition);
+    try (writer) {
+      rows.forEach(row -> writer.write(record(deleteSchema.asStruct(), row)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return writer.toDeleteFile();
+  }
+
+  private static EncryptedOutputFile deleteOutput(Table table) {
+    String location = table.locationProvider().newDataLocation("deletes-" + UUID.randomUUID() + ".parquet");
+    return EncryptedFiles.plainAsEncryptedOutput(table.io().newOutputFile(location));
   }
 
   /**
