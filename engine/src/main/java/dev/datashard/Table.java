@@ -150,6 +150,30 @@ public final class Table {
     return new UpdateSchema(this);
   }
 
+  /** Deletes rows matching a filter ({@link RowDelete}). */
+  public RowDelete newDelete() {
+    return new RowDelete(this);
+  }
+
+  /**
+   * A transaction that deletes the rows matching {@code filter} and adds the rows appended to it,
+   * in one {@code overwrite} snapshot: re-ingesting a day is idempotent.
+   */
+  public Transaction newOverwrite(Expression filter) {
+    Transaction transaction = newTransaction();
+    try {
+      return transaction.deleteWhere(filter);
+    } catch (RuntimeException e) {
+      transaction.close();
+      throw e;
+    }
+  }
+
+  /** Compacts small files ({@link Compaction}). */
+  public Compaction rewriteDataFiles() {
+    return new Compaction(this);
+  }
+
   public Scan newScan() {
     return new Scan(this);
   }

@@ -2,10 +2,17 @@ package dev.datashard;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.datashard.change.RowDeletePlan;
+import dev.datashard.change.RowDeletes;
 import dev.datashard.commit.AppendCommit;
 import dev.datashard.commit.DataFileWriter;
 import dev.datashard.commit.ExistingFiles;
+import dev.datashard.commit.FileChangeCommit;
 import dev.datashard.commit.PendingFile;
+import dev.datashard.commit.SnapshotProducer;
+import dev.datashard.commit.TableOperations;
+import dev.datashard.expressions.Filters;
+import dev.datashard.metadata.TableMetadata;
 import dev.datashard.arrow.RecordBatches;
 import dev.datashard.io.parquet.SingleBatchReader;
 import dev.datashard.partition.PartitionSpec;
@@ -29,6 +36,12 @@ import org.apache.arrow.vector.ipc.ArrowReader;
  * <p>Exactly once: with an {@link #idempotencyKey}, retrying the same append after a crash or an
  * {@link AmbiguousCommitException} can never add its rows twice.
  *
+ * <p>Overwrite: with {@link #deleteWhere}, the rows the filter matches when the transaction
+ * commits are deleted in the same snapshot that adds the appended rows (re-ingesting a day is
+ * then idempotent). Files every row of which matches are removed in metadata; files where only
+ * some rows match are rewritten without them or get a position-delete file, as the table's
+ * {@code write.delete.mode} says ({@code copy-on-write}, the default, or {@code merge-on-read}).
+ *
  * <pre>{@code
  * try (Transaction tx = table.newTransaction()) {
  *   tx.append(batch1);
@@ -44,8 +57,10 @@ public final class Transaction implements AutoCloseable {
   private final List<PendingFile> files = new ArrayList<>();
   private DataFileWriter writer;
   private boolean finished;
-  private AppendCommit commit;
   private String idempotencyKey;
+  private Expression deleteFilter;
+  private OptionalLong earlierCommit = OptionalLong.empty();
+  private SnapshotProducer producer;
 
   Transaction(Table table) {
     this.table = table;
@@ -120,6 +135,10 @@ public final class Transaction implements AutoCloseable {
   public Transaction idempotencyKey(String key) {
     checkOpen();
     requireNonNull(key, "key");
+    if (deleteFilter != null) {
+      throw new ValidationException("an idempotency key applies to appends only, not to an overwrite"
+          + " (which is idempotent by itself)");
+    }
     if (key.isBlank()) {
       throw new ValidationException("an idempotency key must not be blank");
     }
@@ -128,11 +147,31 @@ public final class Transaction implements AutoCloseable {
   }
 
   /**
-   * Publishes every append as one snapshot; empty when nothing was appended, or when the table
-   * already holds this transaction's idempotency key ({@link #earlierCommit()} tells which).
+   * Deletes the rows matching {@code filter} in the snapshot this transaction commits (combined
+   * by AND with an earlier call). Rows that concurrent writers append before the commit are kept.
+   */
+  public Transaction deleteWhere(Expression filter) {
+    checkOpen();
+    requireNonNull(filter, "filter");
+    if (idempotencyKey != null) {
+      throw new ValidationException("an idempotency key applies to appends only, not to an overwrite"
+          + " (which is idempotent by itself)");
+    }
+    Filters.bind(filter, schema); // unknown columns and bad literals are refused now
+    deleteFilter = deleteFilter == null ? filter : Expression.and(deleteFilter, filter);
+    return this;
+  }
+
+  /**
+   * Publishes every append (and the deletes of {@link #deleteWhere}) as one snapshot; empty when
+   * nothing changes, or when the table already holds this transaction's idempotency key
+   * ({@link #earlierCommit()} tells which).
    */
   public Optional<Snapshot> commit() {
     checkOpen();
+    if (deleteFilter != null) {
+      return commitOverwrite();
+    }
     if (writer != null) {
       files.addAll(writer.finish());
     }
@@ -140,8 +179,33 @@ public final class Transaction implements AutoCloseable {
     if (files.isEmpty()) {
       return Optional.empty();
     }
-    commit = new AppendCommit(table.operations(), spec, files, idempotencyKey);
-    return commit.commit();
+    AppendCommit append = new AppendCommit(table.operations(), spec, files, idempotencyKey);
+    producer = append;
+    Optional<Snapshot> committed = append.commit();
+    earlierCommit = append.earlierCommit().map(c -> OptionalLong.of(c.snapshotId())).orElse(OptionalLong.empty());
+    return committed;
+  }
+
+  private Optional<Snapshot> commitOverwrite() {
+    TableOperations ops = table.operations();
+    TableMetadata metadata = ops.refresh().metadata();
+    RowDeletePlan plan = RowDeletePlan.plan(metadata, ops, deleteFilter, table.allocator());
+    if (writer == null) {
+      writer = new DataFileWriter(table.allocator(), ops.storage(), table.location(), spec, table.properties());
+    }
+    RowDeletes deletes = RowDeletes.write(plan, metadata, writer, ops, table.allocator());
+    files.addAll(writer.finish());
+    finished = true;
+    if (files.isEmpty() && deletes.isEmpty()) {
+      return Optional.empty();
+    }
+    // As Iceberg names them: only rows removed is a delete; rows added too (rewritten or new) an overwrite.
+    FileChangeCommit.Operation operation = files.isEmpty()
+        ? FileChangeCommit.Operation.DELETE : FileChangeCommit.Operation.OVERWRITE;
+    FileChangeCommit change = new FileChangeCommit(ops, operation, deletes.changes(files), plan.snapshotId(), spec,
+        false);
+    producer = change;
+    return change.commit();
   }
 
   /**
@@ -149,8 +213,7 @@ public final class Transaction implements AutoCloseable {
    * snapshot id of the earlier commit that recorded it (the snapshot may have expired since).
    */
   public OptionalLong earlierCommit() {
-    return commit == null ? OptionalLong.empty()
-        : commit.earlierCommit().map(c -> OptionalLong.of(c.snapshotId())).orElse(OptionalLong.empty());
+    return earlierCommit;
   }
 
   /**
@@ -159,7 +222,7 @@ public final class Transaction implements AutoCloseable {
    * the attempts made so far when the commit failed.
    */
   public int commitAttempts() {
-    return commit == null ? 0 : commit.attempts();
+    return producer == null ? 0 : producer.attempts();
   }
 
   /** Abandons an uncommitted transaction, deleting the files it wrote. */

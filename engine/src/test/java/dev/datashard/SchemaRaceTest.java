@@ -3,8 +3,6 @@ package dev.datashard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.datashard.io.ForwardingStorage;
-import dev.datashard.io.Storage;
 import dev.datashard.io.local.LocalStorage;
 import java.util.HashMap;
 import java.util.List;
@@ -19,29 +17,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * and never committed with stale field ids.
  */
 class SchemaRaceTest {
-  /** Runs another writer's commit just before this store's next publish, so that publish loses. */
-  static final class RacingStorage extends ForwardingStorage {
-    private Runnable beforeNextPublish;
-
-    RacingStorage(Storage delegate) {
-      super(delegate);
-    }
-
-    void beforeNextPublish(Runnable rival) {
-      this.beforeNextPublish = rival;
-    }
-
-    @Override
-    public boolean publish(String location, byte[] data) {
-      Runnable rival = beforeNextPublish;
-      beforeNextPublish = null;
-      if (rival != null) {
-        rival.run();
-      }
-      return super.publish(location, data);
-    }
-  }
-
   private RacingStorage store;
   @RegisterExtension final LocalWarehouse warehouse = new LocalWarehouse(
       root -> store = new RacingStorage(new LocalStorage(root, false)));

@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
     subcommands = {CreateCommand.class, AppendCommand.class, ScanCommand.class, CountCommand.class,
         SnapshotsCommand.class, RollbackCommand.class, ExpireCommand.class, OrphansCommand.class,
         SetPropertyCommand.class, FilesCommand.class, AddFilesCommand.class, DeleteFilesCommand.class,
-        CopyCommand.class, AlterCommand.class, SchemaCommand.class, DemoCommand.class, BenchCommand.class})
+        CopyCommand.class, AlterCommand.class, SchemaCommand.class, DemoCommand.class, BenchCommand.class,
+        DeleteCommand.class, OverwriteCommand.class, CompactCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

@@ -101,7 +101,8 @@ public final class AppendCommit extends SnapshotProducer {
     ManifestFile added = new ManifestFile(manifest, manifestBytes.length, spec.specId(),
         ManifestFile.Content.DATA, sequenceNumber, sequenceNumber, snapshotId(), dataFiles.size(), 0, 0,
         addedRows, 0, 0, PartitionSummaries.of(spec, dataFiles), null);
-    List<ManifestFile> parentManifests = parent == null ? List.of() : ops.manifests(parent);
+    List<ManifestFile> parentManifests = parent == null ? List.of()
+        : ops.manifests(parent).stream().filter(m -> !m.onlyDeletedFiles()).toList();
     List<ManifestFile> manifests = new ArrayList<>();
     manifests.add(added);
     String mergedLocation = attempt.newMetadataLocation("merged");

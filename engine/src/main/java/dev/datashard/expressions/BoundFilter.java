@@ -1,8 +1,13 @@
 package dev.datashard.expressions;
 
 import dev.datashard.Field;
+import dev.datashard.Schema;
 import dev.datashard.metadata.DataFile;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Function;
+import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * A filter bound to a schema, every NOT pushed into its predicates, each predicate the set of
@@ -26,6 +31,26 @@ public final class BoundFilter {
   /** Whether a row matches; {@code values} reads a column of it as {@link ColumnValues#cell} does. */
   boolean matches(Function<Field, Object> values) {
     return root.matches(values);
+  }
+
+  /**
+   * The rows of {@code batch} that match, by index.
+   *
+   * @param columns the batch's columns, in order (the filter's columns among them, by name)
+   */
+  public BitSet matchingRows(VectorSchemaRoot batch, Schema columns) {
+    Map<String, Integer> index = new HashMap<>();
+    for (int c = 0; c < columns.fields().size(); c++) {
+      index.put(columns.fields().get(c).name(), c);
+    }
+    BitSet matching = new BitSet();
+    int[] row = new int[1];
+    for (row[0] = 0; row[0] < batch.getRowCount(); row[0]++) {
+      if (matches(field -> ColumnValues.cell(batch.getVector(index.get(field.name())), row[0], field.type()))) {
+        matching.set(row[0]);
+      }
+    }
+    return matching;
   }
 
   sealed interface Node {

@@ -4,9 +4,8 @@ import dev.datashard.Schema;
 import dev.datashard.io.parquet.ForwardingReader;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.BitSet;
 import java.util.List;
-import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.util.TransferPair;
 import org.apache.arrow.vector.FieldVector;
@@ -14,28 +13,31 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 
 /**
- * Keeps the rows of each batch that match a bound filter and only the output columns. The
- * source batches carry the output columns followed by any extra columns the filter reads.
- * Matching rows are copied into batches this reader owns; batches without a match are skipped.
+ * Keeps the rows of each batch that match a bound filter (or, for a row-level delete, those that
+ * do not) and only the output columns. The source batches carry the output columns followed by
+ * any extra columns the filter reads. Kept rows are copied into batches this reader owns; batches
+ * keeping no row are skipped.
  */
 public final class FilteringReader extends ForwardingReader {
   private final BoundFilter filter;
+  private final Schema readSchema;
   private final int outputColumns;
-  private final Map<String, Integer> columnIndex = new HashMap<>();
+  private final boolean keepMatching;
   private VectorSchemaRoot output;
 
   /**
    * @param readSchema the columns of the source batches, in order
    * @param outputColumns how many leading columns to hand out
+   * @param keepMatching whether the rows that match are kept, or the rows that do not (where the
+   *     filter is false or, by SQL's rule, unknown)
    */
   public FilteringReader(BufferAllocator allocator, ArrowReader source, BoundFilter filter,
-      Schema readSchema, int outputColumns) {
+      Schema readSchema, int outputColumns, boolean keepMatching) {
     super(allocator, source);
     this.filter = filter;
+    this.readSchema = readSchema;
     this.outputColumns = outputColumns;
-    for (int c = 0; c < readSchema.fields().size(); c++) {
-      columnIndex.put(readSchema.fields().get(c).name(), c);
-    }
+    this.keepMatching = keepMatching;
   }
 
   @Override
@@ -56,14 +58,9 @@ public final class FilteringReader extends ForwardingReader {
     VectorSchemaRoot out = getVectorSchemaRoot();
     while (super.loadNextBatch()) {
       VectorSchemaRoot batch = super.getVectorSchemaRoot();
-      int rows = batch.getRowCount();
-      int[] row = new int[1];
-      List<Integer> selected = new ArrayList<>();
-      for (row[0] = 0; row[0] < rows; row[0]++) {
-        if (filter.matches(field ->
-            ColumnValues.cell(batch.getVector(columnIndex.get(field.name())), row[0], field.type()))) {
-          selected.add(row[0]);
-        }
+      BitSet selected = filter.matchingRows(batch, readSchema);
+      if (!keepMatching) {
+        selected.flip(0, batch.getRowCount());
       }
       if (selected.isEmpty()) {
         continue;
@@ -73,11 +70,12 @@ public final class FilteringReader extends ForwardingReader {
         FieldVector target = out.getVector(c);
         target.allocateNew();
         TransferPair copier = batch.getVector(c).makeTransferPair(target);
-        for (int i = 0; i < selected.size(); i++) {
-          copier.copyValueSafe(selected.get(i), i);
+        int to = 0;
+        for (int row = selected.nextSetBit(0); row >= 0; row = selected.nextSetBit(row + 1)) {
+          copier.copyValueSafe(row, to++);
         }
       }
-      out.setRowCount(selected.size());
+      out.setRowCount(selected.cardinality());
       return true;
     }
     return false;

@@ -34,6 +34,15 @@ public record ManifestFile(
     partitions = partitions == null ? null : List.copyOf(partitions);
   }
 
+  /**
+   * Whether the manifest only records files deleted by the snapshot that wrote it: later
+   * snapshots leave it out, as Iceberg does (a manifest without any counts is kept: it may come
+   * from a writer that did not count).
+   */
+  public boolean onlyDeletedFiles() {
+    return addedFilesCount == 0 && existingFilesCount == 0 && deletedFilesCount > 0;
+  }
+
   /** Rows in live files of this manifest. */
   public long liveRows() {
     return addedRowsCount + existingRowsCount;

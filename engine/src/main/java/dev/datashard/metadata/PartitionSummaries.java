@@ -1,6 +1,7 @@
 package dev.datashard.metadata;
 
 import dev.datashard.Type;
+import dev.datashard.partition.PartitionKey;
 import dev.datashard.partition.PartitionSpec;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -19,6 +20,15 @@ public final class PartitionSummaries {
 
   /** The summaries of {@code files}, all partitioned by {@code spec}; empty for an unpartitioned spec. */
   public static List<ManifestFile.PartitionSummary> of(PartitionSpec spec, List<DataFile> files) {
+    return ofPartitions(spec, files.stream().map(DataFile::partition).toList());
+  }
+
+  /** The summaries of delete files, all partitioned by {@code spec}. */
+  public static List<ManifestFile.PartitionSummary> ofDeletes(PartitionSpec spec, List<DeleteFile> files) {
+    return ofPartitions(spec, files.stream().map(DeleteFile::partition).toList());
+  }
+
+  private static List<ManifestFile.PartitionSummary> ofPartitions(PartitionSpec spec, List<PartitionKey> partitions) {
     List<ManifestFile.PartitionSummary> summaries = new ArrayList<>();
     for (int i = 0; i < spec.fields().size(); i++) {
       Type type = spec.partitionType().get(i).type();
@@ -26,8 +36,8 @@ public final class PartitionSummaries {
       boolean containsNan = false;
       Object lower = null;
       Object upper = null;
-      for (DataFile file : files) {
-        Object value = file.partition().get(i);
+      for (PartitionKey partition : partitions) {
+        Object value = partition.get(i);
         if (value == null) {
           containsNull = true;
         } else if (value instanceof Float f && f.isNaN() || value instanceof Double d && d.isNaN()) {

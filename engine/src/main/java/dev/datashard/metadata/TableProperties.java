@@ -1,9 +1,11 @@
 package dev.datashard.metadata;
 
 import dev.datashard.ValidationException;
+import dev.datashard.metadata.TableProperty.Choice;
 import dev.datashard.metadata.TableProperty.Flag;
 import dev.datashard.metadata.TableProperty.WholeNumber;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -30,6 +32,13 @@ public final class TableProperties {
       new WholeNumber("write.metadata.previous-versions-max", 100);
   public static final Flag METADATA_DELETE_AFTER_COMMIT =
       new Flag("write.metadata.delete-after-commit.enabled", false);
+  /**
+   * How a row-level delete or overwrite removes rows from a file that keeps others: rewrite the
+   * file without them, or write a position-delete file naming them (Iceberg's default is
+   * copy-on-write too).
+   */
+  public static final Choice DELETE_MODE =
+      new Choice("write.delete.mode", "copy-on-write", List.of("copy-on-write", "merge-on-read"));
   /** How long an idempotency key outlives its snapshot's expiry (DataShard's own key; 7 days). */
   public static final WholeNumber IDEMPOTENCY_RETENTION_HOURS =
       new WholeNumber("datashard.idempotency.retention-hours", 168);
@@ -43,7 +52,7 @@ public final class TableProperties {
   private static final Map<String, TableProperty> INTERPRETED = Stream.of(COMMIT_NUM_RETRIES,
       COMMIT_MIN_WAIT_MS, COMMIT_MAX_WAIT_MS, COMMIT_TOTAL_TIMEOUT_MS, MANIFEST_MERGE_ENABLED,
       MANIFEST_MIN_COUNT_TO_MERGE, METADATA_PREVIOUS_VERSIONS_MAX, METADATA_DELETE_AFTER_COMMIT,
-      IDEMPOTENCY_RETENTION_HOURS)
+      IDEMPOTENCY_RETENTION_HOURS, DELETE_MODE)
       .collect(Collectors.toMap(TableProperty::key, Function.identity()));
 
   private TableProperties() {}

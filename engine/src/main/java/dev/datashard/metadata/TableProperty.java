@@ -1,5 +1,6 @@
 package dev.datashard.metadata;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -55,6 +56,19 @@ public sealed interface TableProperty {
     public Optional<String> brokenRule(String value) {
       return "true".equalsIgnoreCase(value) || "false".equalsIgnoreCase(value) ? Optional.empty()
           : Optional.of("must be true or false");
+    }
+  }
+
+  /** One of a few words, as Iceberg writes them (letter case as given). */
+  record Choice(String key, String defaultValue, List<String> choices) implements TableProperty {
+    public String read(Map<String, String> properties) {
+      String value = properties.get(key);
+      return value != null && choices.contains(value) ? value : defaultValue;
+    }
+
+    @Override
+    public Optional<String> brokenRule(String value) {
+      return choices.contains(value) ? Optional.empty() : Optional.of("must be one of " + String.join(", ", choices));
     }
   }
 }

@@ -31,7 +31,7 @@ public final class PlanReader {
     }
     // The filter's own columns are read too; only the output ones are handed out.
     return new FilteringReader(allocator, source, plan.filter().get(), projection.read(),
-        projection.output().fields().size());
+        projection.output().fields().size(), true);
   }
 
   /** A scan of nothing: the schema and no batches. */

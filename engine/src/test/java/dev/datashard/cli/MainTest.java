@@ -148,6 +148,48 @@ class MainTest {
   }
 
   @Test
+  void rowLevelDeleteOverwriteAndCompact() throws IOException {
+    String table = createEventsTable();
+    Path day1 = Files.writeString(dir.resolve("day1.jsonl"), """
+        {"user_id": 1, "event": "login", "day": "2026-11-29"}
+        {"user_id": 2, "event": "click", "day": "2026-11-29"}
+        """);
+    Path day2 = Files.writeString(dir.resolve("day2.jsonl"), """
+        {"user_id": 3, "event": "login", "day": "2026-11-30"}
+        {"user_id": 4, "event": "click", "day": "2026-11-30"}
+        """);
+    assertThat(run("append", table, day1.toString()).code()).isZero();
+    assertThat(run("append", table, day2.toString()).code()).isZero();
+
+    Result deleted = run("delete", table, "--where", "event = 'click'");
+    assertThat(deleted.code()).as(deleted.err()).isZero();
+    assertThat(deleted.out()).contains("overwrite snapshot", "2 rows removed", "data files removed 2, written 1");
+    assertThat(run("count", table).out().trim()).isEqualTo("2");
+    assertThat(run("delete", table, "--where", "user_id > 100").out()).contains("nothing deleted");
+    Result unknown = run("delete", table, "--where", "colour = 'red'");
+    assertThat(unknown.code()).isEqualTo(1);
+    assertThat(unknown.err()).contains("colour");
+    assertThat(run("delete", table).code()).isEqualTo(2); // --where is required
+
+    // Re-ingesting a day twice leaves one copy of it.
+    for (int run = 0; run < 2; run++) {
+      Result overwritten = run("overwrite", table, "--where", "day = '2026-11-29'", day1.toString());
+      assertThat(overwritten.code()).as(overwritten.err()).isZero();
+      assertThat(overwritten.out()).contains("overwrite snapshot");
+    }
+    assertThat(run("scan", table, "--columns", "user_id", "--format", "csv").out().lines().skip(1).sorted())
+        .containsExactly("1", "2", "3");
+
+    Path day3 = Files.writeString(dir.resolve("day3.jsonl"), "{\"user_id\": 5, \"event\": \"login\"}\n");
+    assertThat(run("append", table, day3.toString()).code()).isZero();
+    Result compacted = run("compact", table);
+    assertThat(compacted.code()).as(compacted.err()).isZero();
+    assertThat(compacted.out()).contains("rewrote 2 data files", "into 1");
+    assertThat(run("count", table).out().trim()).isEqualTo("4");
+    assertThat(run("compact", table).out()).contains("nothing to compact");
+  }
+
+  @Test
   void timeTravelFiltersAndSnapshotMaintenance() throws IOException, InterruptedException {
     String table = createEventsTable();
     Path first = Files.writeString(dir.resolve("1.jsonl"), "{\"user_id\": 1, \"event\": \"login\"}\n");
