@@ -23,11 +23,13 @@ import java.util.concurrent.CountDownLatch;
  * environment variables, as for any DataShard program.
  *
  * <p>Usage: {@code AcidWriter TABLE WRITER COMMITS ROWS [--warmup TABLE] [--keep-going] [--autostart]
- * [--pace-ms N] [--idempotent] [--first-seq N]} ({@code --pace-ms}: a pause between commits, an
+ * [--pace-ms N] [--idempotent] [--first-seq N] [--maintain]} ({@code --pace-ms}: a pause between commits, an
  * application's think time; {@code --idempotent}: each commit carries the key {@code writer#seq},
  * so a restarted writer may retry a batch its killed predecessor was committing, and a commit
  * that throws is retried with the same key, as a batch job would, up to {@value #RETRIES} times; {@code
- * --first-seq}: the first batch to commit)
+ * --first-seq}: the first batch to commit; {@code --maintain}: instead of appending, commit
+ * {@code seq} is maintenance beside the writers, alternately a row-level delete of one of
+ * {@link #DELETED_ROWS} and a compaction, so rows with other numbers must never go)
  *
  * <p>Protocol, one line each. Out: {@code READY w}; {@code ACK w seq snapshotId attempts micros}
  * after each commit returned (for a keyed batch the table already held: the earlier snapshot);
@@ -52,6 +54,9 @@ public final class AcidWriter {
   private static volatile boolean stopRequested;
 
   static final int RETRIES = 20;
+
+  /** The row numbers a maintainer deletes, one per delete: the rows of a batch below them stay. */
+  static final List<Integer> DELETED_ROWS = List.of(7, 8, 9);
 
   private AcidWriter() {}
 
@@ -78,6 +83,7 @@ public final class AcidWriter {
     boolean keepGoing = false;
     long paceMillis = 0;
     boolean idempotent = false;
+    boolean maintain = false;
     long firstSeq = 0;
     CountDownLatch go = new CountDownLatch(1);
     for (int i = 4; i < args.length; i++) {
@@ -88,6 +94,7 @@ public final class AcidWriter {
         case "--pace-ms" -> paceMillis = Long.parseLong(args[++i]);
         case "--idempotent" -> idempotent = true;
         case "--first-seq" -> firstSeq = Long.parseLong(args[++i]);
+        case "--maintain" -> maintain = true;
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -123,6 +130,17 @@ public final class AcidWriter {
           if (failure != null) {
             say("RETRY " + writer + " " + seq + " " + describe(failure));
           }
+          if (maintain) {
+            try {
+              say("ACK " + writer + " " + seq + " " + maintain(table.refresh(), seq) + " 1 "
+                  + (System.nanoTime() - start) / 1000);
+              failure = null;
+              break;
+            } catch (RuntimeException e) {
+              failure = e;
+              continue;
+            }
+          }
           try (Transaction tx = table.newTransaction()) {
             if (failure != null) {
               table.refresh();
@@ -153,6 +171,15 @@ public final class AcidWriter {
     }
     say("DONE " + writer);
     System.exit(exitCode);
+  }
+
+  /** Maintenance step {@code seq}: the snapshot it committed, or 0 when it had nothing to do. */
+  private static long maintain(Table table, long seq) {
+    java.util.Optional<Snapshot> snapshot = seq % 2 == 0
+        ? table.newDelete().where(dev.datashard.Expression.parse(
+            "row = " + DELETED_ROWS.get((int) (seq / 2 % DELETED_ROWS.size())))).commit()
+        : table.rewriteDataFiles().commit().snapshot();
+    return snapshot.map(Snapshot::snapshotId).orElse(0L);
   }
 
   private static void readCommands(CountDownLatch go, PhaseStorage phases) {

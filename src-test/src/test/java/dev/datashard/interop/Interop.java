@@ -49,7 +49,10 @@ final class Interop {
     List<Map<String, Object>> rows = new ArrayList<>();
     try (CloseableIterable<Record> records = scan.build()) {
       for (Record record : records) {
-        rows.add(canonicalRecord(record));
+        Map<String, Object> row = canonicalRecord(record);
+        // The reader adds the row position when position deletes apply; it is not a table column.
+        row.remove(org.apache.iceberg.MetadataColumns.ROW_POSITION.name());
+        rows.add(row);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
