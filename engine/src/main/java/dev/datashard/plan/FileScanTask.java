@@ -1,8 +1,12 @@
 package dev.datashard.plan;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.datashard.io.parquet.ParquetFooter;
 import dev.datashard.metadata.DataFile;
+import dev.datashard.metadata.DeleteFile;
 import java.util.BitSet;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -11,8 +15,20 @@ import java.util.function.Function;
  * so that footers of files further on are read while earlier files are decoded.
  *
  * @param rowGroups the row groups (footer indexes) that may hold matching rows
+ * @param deletes the delete files whose rows the reader removes from this file's ({@link DeleteIndex})
  */
-public record FileScanTask(DataFile file, Function<ParquetFooter, BitSet> rowGroups) {
+public record FileScanTask(DataFile file, Function<ParquetFooter, BitSet> rowGroups, List<DeleteFile> deletes) {
+  public FileScanTask {
+    requireNonNull(file, "file");
+    requireNonNull(rowGroups, "rowGroups");
+    deletes = List.copyOf(deletes);
+  }
+
+  /** A task of a file no delete file applies to. */
+  public FileScanTask(DataFile file, Function<ParquetFooter, BitSet> rowGroups) {
+    this(file, rowGroups, List.of());
+  }
+
   /** Whether every row group is read whatever the footer says: a local file can then be decoded in place. */
   public boolean readsEveryRowGroup() {
     return rowGroups == RowGroups.ALL;
