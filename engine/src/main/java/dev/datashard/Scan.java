@@ -148,22 +148,44 @@ public final class Scan {
     return planner().files();
   }
 
-  /** Rows in the snapshot: from metadata only, unless a filter makes reading necessary. */
+  /** Rows in the snapshot: from metadata only, unless a filter or delete files make reading necessary. */
   public long rowCount() {
+    return count().rows();
+  }
+
+  /** How {@link #count()} counted. */
+  public enum CountMethod {
+    /** From the snapshot summary or manifests: no data file was read. */
+    METADATA,
+    /** By reading the filter's columns of the files that may match. */
+    READ_FOR_FILTER,
+    /** By reading the files, because delete files apply to some of them. */
+    READ_FOR_DELETES
+  }
+
+  /** A row count and how it was made. */
+  public record RowCount(long rows, CountMethod method) {}
+
+  /** {@link #rowCount()}, saying whether it read data files and why. */
+  public RowCount count() {
     if (!(filter instanceof Expression.True)) {
-      return countMatchingRows();
+      return new RowCount(countMatchingRows(), CountMethod.READ_FOR_FILTER);
     }
     ScanPlanner planner = planner();
     Optional<Snapshot> snapshot = planner.snapshot();
     if (snapshot.isEmpty()) {
-      return 0;
+      return new RowCount(0, CountMethod.METADATA);
     }
     // total-records counts rows that delete files remove: it is the answer only without any.
     Optional<Long> total = snapshot.get().totalRecords();
     if (total.isPresent() && "0".equals(snapshot.get().summary().get("total-delete-files"))) {
-      return total.get();
+      return new RowCount(total.get(), CountMethod.METADATA);
     }
-    return planner.dataManifests(snapshot.get()).stream().mapToLong(ManifestFile::liveRows).sum();
+    if (planner.hasDeletesToApply()) {
+      return new RowCount(countMatchingRows(), CountMethod.READ_FOR_DELETES);
+    }
+    return new RowCount(planner.dataManifests(snapshot.get()).stream().mapToLong(ManifestFile::liveRows).sum(),
+        CountMethod.METADATA);
   }
 
   private long countMatchingRows() {
@@ -171,7 +193,9 @@ public final class Scan {
     Scan counting = new Scan(table);
     counting.filter = filter;
     counting.snapshotId = snapshot().map(Snapshot::snapshotId).orElse(null);
-    counting.columns = List.copyOf(Filters.columns(filter));
+    List<String> filterColumns = List.copyOf(Filters.columns(filter));
+    // A scan reads at least one column: without a filter, the first is as good as any.
+    counting.columns = filterColumns.isEmpty() ? List.of(schema().fields().get(0).name()) : filterColumns;
     counting.allocator = allocator;
     try (ArrowReader reader = counting.arrowReader()) {
       while (reader.loadNextBatch()) {

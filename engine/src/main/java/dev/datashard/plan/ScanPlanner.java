@@ -58,16 +58,25 @@ public final class ScanPlanner {
   public ScanPlan plan() {
     Optional<Snapshot> snapshot = snapshot();
     Schema snapshotSchema = schemaOf(snapshot);
+    DeleteIndex deletes = snapshot.map(this::deleteIndex).orElse(DeleteIndex.EMPTY);
     if (filter instanceof Expression.True) {
-      List<FileScanTask> tasks = files(snapshot, snapshotSchema).stream()
-          .map(file -> new FileScanTask(file, RowGroups.ALL)).toList();
-      return new ScanPlan(snapshot, projection(snapshotSchema), Optional.empty(), tasks);
+      List<FileScanTask> tasks = liveFiles(snapshot, snapshotSchema).stream()
+          .map(file -> file.task(RowGroups.ALL, deletes)).toList();
+      return new ScanPlan(snapshot, projection(snapshotSchema, tasks), Optional.empty(), tasks);
     }
     BoundFilter bound = Filters.bind(filter, snapshotSchema);
     Function<ParquetFooter, BitSet> rowGroups = RowGroups.matching(bound, snapshotSchema);
-    List<FileScanTask> tasks = files(snapshot, snapshotSchema).stream()
-        .map(file -> new FileScanTask(file, rowGroups)).toList();
-    return new ScanPlan(snapshot, projection(snapshotSchema), Optional.of(bound), tasks);
+    List<FileScanTask> tasks = liveFiles(snapshot, snapshotSchema).stream()
+        .map(file -> file.task(rowGroups, deletes)).toList();
+    return new ScanPlan(snapshot, projection(snapshotSchema, tasks), Optional.of(bound), tasks);
+  }
+
+  /** Whether any delete file applies to a file the scan reads: then only reading can count its rows. */
+  public boolean hasDeletesToApply() {
+    Optional<Snapshot> snapshot = snapshot();
+    DeleteIndex deletes = snapshot.map(this::deleteIndex).orElse(DeleteIndex.EMPTY);
+    return !deletes.isEmpty() && liveFiles(snapshot, schemaOf(snapshot)).stream()
+        .anyMatch(file -> !file.task(RowGroups.ALL, deletes).deletes().isEmpty());
   }
 
   /** The snapshot the scan reads, or empty for a table without data. */
@@ -120,6 +129,11 @@ public final class ScanPlanner {
   }
 
   private Projection projection(Schema snapshotSchema) {
+    return projection(snapshotSchema, List.of());
+  }
+
+  /** The output columns, then those only the filter reads, then those only the tasks' equality deletes compare. */
+  private Projection projection(Schema snapshotSchema, List<FileScanTask> tasks) {
     Schema output = columns == null ? snapshotSchema : snapshotSchema.select(columns);
     List<Field> readFields = new ArrayList<>(output.fields());
     for (String column : Filters.columns(filter)) {
@@ -127,7 +141,9 @@ public final class ScanPlanner {
         readFields.add(snapshotSchema.field(column).orElseThrow());
       }
     }
-    return new Projection(new Schema(output.schemaId(), readFields), output);
+    int filtered = readFields.size();
+    EqualityColumns.add(readFields, tasks, snapshotSchema, metadata.schemas());
+    return new Projection(new Schema(output.schemaId(), readFields), output, filtered);
   }
 
   /** The live data files of the snapshot that the filter does not rule out. */
@@ -137,42 +153,68 @@ public final class ScanPlanner {
   }
 
   private List<DataFile> files(Optional<Snapshot> snapshot, Schema snapshotSchema) {
-    BoundFilter bound = Filters.bind(filter, snapshotSchema);
-    return snapshot.map(this::liveFiles).orElse(List.of()).stream().filter(bound::mightMatch).toList();
+    return liveFiles(snapshot, snapshotSchema).stream().map(LiveFile::file).toList();
   }
 
-  private List<DataFile> liveFiles(Snapshot snapshot) {
+  /** A live data file with what deciding its delete files needs: its spec and data sequence number. */
+  private record LiveFile(DataFile file, int specId, long dataSequenceNumber) {
+    FileScanTask task(Function<ParquetFooter, BitSet> rowGroups, DeleteIndex deletes) {
+      return new FileScanTask(file, rowGroups, deletes.forDataFile(file, specId, dataSequenceNumber));
+    }
+  }
+
+  /** The live data files of the snapshot that the filter does not rule out. */
+  private List<LiveFile> liveFiles(Optional<Snapshot> snapshot, Schema snapshotSchema) {
+    BoundFilter bound = Filters.bind(filter, snapshotSchema);
+    return snapshot.map(this::liveFiles).orElse(List.of()).stream().filter(f -> bound.mightMatch(f.file())).toList();
+  }
+
+  private List<LiveFile> liveFiles(Snapshot snapshot) {
     List<ManifestFile> manifests = dataManifests(snapshot);
     List<CompletableFuture<byte[]>> reads = manifests.stream().map(m -> operations.readAsync(m.path())).toList();
-    List<DataFile> files = new ArrayList<>();
+    List<LiveFile> files = new ArrayList<>();
     for (int i = 0; i < manifests.size(); i++) {
-      String path = manifests.get(i).path();
-      byte[] content;
-      try {
-        content = StorageException.join(reads.get(i));
-      } catch (StorageException e) {
-        throw e.kind() == StorageException.Kind.NOT_FOUND
-            ? new MalformedMetadataException(path, "the manifest is missing", e) : e;
-      }
-      for (ManifestEntry entry : Manifests.readManifest(content, path)) {
+      ManifestFile manifest = manifests.get(i);
+      for (ManifestEntry entry : Manifests.readManifest(content(manifest, reads.get(i)), manifest.path())) {
         if (entry.isLive()) {
-          files.add(entry.file());
+          files.add(new LiveFile(entry.file(), manifest.specId(), entry.dataSequenceNumber(manifest)));
         }
       }
     }
     return files;
   }
 
-  /** The snapshot's manifests, all of data files: a snapshot with delete files is refused. */
-  public List<ManifestFile> dataManifests(Snapshot snapshot) {
-    List<ManifestFile> manifests = operations.manifests(snapshot);
-    for (ManifestFile manifest : manifests) {
-      if (manifest.content() == ManifestFile.Content.DELETES) {
-        throw new DataShardException("snapshot " + snapshot.snapshotId() + " of "
-            + tableLocation + " has delete files (" + manifest.path() + "), which DataShard "
-            + "cannot apply yet; reading it would return deleted rows");
-      }
+  private static byte[] content(ManifestFile manifest, CompletableFuture<byte[]> read) {
+    try {
+      return StorageException.join(read);
+    } catch (StorageException e) {
+      throw e.kind() == StorageException.Kind.NOT_FOUND
+          ? new MalformedMetadataException(manifest.path(), "the manifest is missing", e) : e;
     }
-    return manifests;
+  }
+
+  /** The live delete files of the snapshot, indexed for {@link DeleteIndex#forDataFile}. */
+  private DeleteIndex deleteIndex(Snapshot snapshot) {
+    List<ManifestFile> manifests = deleteManifests(snapshot);
+    if (manifests.isEmpty()) {
+      return DeleteIndex.EMPTY;
+    }
+    List<CompletableFuture<byte[]>> reads = manifests.stream().map(m -> operations.readAsync(m.path())).toList();
+    DeleteIndex.Builder index = new DeleteIndex.Builder(specId -> !metadata.spec(specId).isPartitioned());
+    for (int i = 0; i < manifests.size(); i++) {
+      ManifestFile manifest = manifests.get(i);
+      index.add(manifest, Manifests.readDeleteManifest(content(manifest, reads.get(i)), manifest.path()));
+    }
+    return index.build();
+  }
+
+  /** The snapshot's manifests of data files. */
+  public List<ManifestFile> dataManifests(Snapshot snapshot) {
+    return operations.manifests(snapshot).stream().filter(m -> m.content() == ManifestFile.Content.DATA).toList();
+  }
+
+  /** The snapshot's manifests of delete files. */
+  public List<ManifestFile> deleteManifests(Snapshot snapshot) {
+    return operations.manifests(snapshot).stream().filter(m -> m.content() == ManifestFile.Content.DELETES).toList();
   }
 }

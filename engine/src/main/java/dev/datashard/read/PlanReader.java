@@ -24,13 +24,19 @@ public final class PlanReader {
       return new EmptyReader(allocator, ArrowSchemas.toArrow(projection.output()));
     }
     Set<Integer> fieldIds = projection.read().fields().stream().map(Field::id).collect(Collectors.toSet());
-    ArrowReader source = new StreamingReader(allocator, storage, tableLocation, plan.tasks(), fieldIds,
+    StreamingReader files = new StreamingReader(allocator, storage, tableLocation, plan.tasks(), fieldIds,
         ArrowSchemas.toArrow(projection.read()), batchSize, readAheadBytes);
+    ArrowReader source = files;
+    if (plan.tasks().stream().anyMatch(task -> !task.deletes().isEmpty())) {
+      // Deletes go first: they need the file's own rows and positions, and the columns only they compare.
+      source = new DeletingReader(allocator, files,
+          new DeleteLoader(allocator, storage, tableLocation, projection.read()), projection.filtered());
+    }
     if (plan.filter().isEmpty()) {
       return source;
     }
     // The filter's own columns are read too; only the output ones are handed out.
-    return new FilteringReader(allocator, source, plan.filter().get(), projection.read(),
+    return new FilteringReader(allocator, source, plan.filter().get(), projection.filterColumns(),
         projection.output().fields().size(), true);
   }
 

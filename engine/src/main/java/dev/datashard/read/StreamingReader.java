@@ -63,9 +63,20 @@ public final class StreamingReader extends ArrowReader {
   private ArrowReader decoding;
   /** How the current run's file maps to the projected columns (by field id). */
   private FileProjection projection;
+  /** The position in its file of the current batch's first row, and of the next batch's. */
+  private long batchFirstRow;
+  private long nextRow;
 
-  /** Row groups of one file on their way into a local file. */
-  private record Run(DataFile file, CompletableFuture<LocalFile> local, long bytes) {}
+  /**
+   * Row groups of one file on their way into a local file.
+   *
+   * @param firstRow the position in the file of the run's first row: the rows of the row groups before it
+   */
+  private record Run(FileScanTask task, CompletableFuture<LocalFile> local, long bytes, long firstRow) {
+    DataFile file() {
+      return task.file();
+    }
+  }
 
   /**
    * @param fieldIds the top-level field ids of {@code projected}, whose chunks are fetched
@@ -98,6 +109,8 @@ public final class StreamingReader extends ArrowReader {
     /** The chosen row groups not yet in a run. */
     final Deque<Integer> rowGroups = new ArrayDeque<>();
     long[] rowGroupBytes;
+    /** Per row group: the position in the file of its first row. */
+    long[] rowGroupFirstRows;
     /** A local file whose every row group is read is decoded in place: one run, nothing fetched. */
     boolean wholeInPlace;
     boolean wholeStarted;
@@ -123,6 +136,7 @@ public final class StreamingReader extends ArrowReader {
       try {
         chosen = task.rowGroups().apply(parsed);
         rowGroupBytes = new long[parsed.rowGroupCount()];
+        rowGroupFirstRows = firstRows(parsed);
         chosen.stream().forEach(g -> rowGroupBytes[g] = SparseParquet.chunkBytes(parsed, fieldIds, g));
       } catch (RuntimeException e) {
         throw cannotRead(task.file(), e);
@@ -131,6 +145,16 @@ public final class StreamingReader extends ArrowReader {
       wholeInPlace = chosen.cardinality() == parsed.rowGroupCount() && Location.of(task.file().location()).isLocal();
       known = parsed;
       return true;
+    }
+
+    private static long[] firstRows(ParquetFooter footer) {
+      long[] firstRows = new long[footer.rowGroupCount()];
+      long rows = 0;
+      for (ParquetFooter.RowGroupStatistics group : footer.rowGroups()) {
+        firstRows[group.index()] = rows;
+        rows += group.rowCount();
+      }
+      return firstRows;
     }
 
     /** Whether every run of this file has been started. */
@@ -253,7 +277,7 @@ public final class StreamingReader extends ArrowReader {
         CompletableFuture<LocalFile> local = file.known == null ? storage.fetch(data.location())
             : SparseParquet.fetch(storage,
                 SparseParquet.plan(file.known, fieldIds, ParquetFooter.allRowGroups(file.known)), cancelled);
-        file.runs.add(new Run(data, local, data.fileSizeBytes()));
+        file.runs.add(new Run(file.task, local, data.fileSizeBytes(), 0));
         file.wholeStarted = true;
         return;
       }
@@ -265,8 +289,9 @@ public final class StreamingReader extends ArrowReader {
       BitSet groups = new BitSet();
       run.forEach(groups::set);
       run.forEach(g -> file.rowGroups.poll());
-      file.runs.add(new Run(data, SparseParquet.fetch(storage, SparseParquet.plan(file.known, fieldIds, groups),
-          cancelled), bytes));
+      long firstRow = file.rowGroupFirstRows[run.get(0)];
+      file.runs.add(new Run(file.task, SparseParquet.fetch(storage, SparseParquet.plan(file.known, fieldIds, groups),
+          cancelled), bytes, firstRow));
     }
   }
 
@@ -291,6 +316,9 @@ public final class StreamingReader extends ArrowReader {
       }
       if (loaded) {
         projection.load(decoding.getVectorSchemaRoot(), getVectorSchemaRoot());
+        // A run's batches come in file order, so positions follow on from the run's first row.
+        batchFirstRow = nextRow;
+        nextRow += getVectorSchemaRoot().getRowCount();
         return true;
       }
       closeCurrent();
@@ -325,6 +353,7 @@ public final class StreamingReader extends ArrowReader {
             current.file().location());
         decoding = new FileReader(allocator, ParquetFiles.scan(allocator, List.of(local.path()),
             projection.decodeSchema(), Optional.of(projection.decodeColumns()), batchSize), local);
+        nextRow = current.firstRow();
       } catch (RuntimeException e) {
         local.close();
         throw cannotRead(current.file(), e);
@@ -354,6 +383,16 @@ public final class StreamingReader extends ArrowReader {
       decoding = null;
       closing.close();
     }
+  }
+
+  /** The data file of the batch last loaded, with the delete files that apply to it. */
+  FileScanTask currentTask() {
+    return current.task();
+  }
+
+  /** The position in its data file of the first row of the batch last loaded. */
+  long batchFirstRow() {
+    return batchFirstRow;
   }
 
   @Override
