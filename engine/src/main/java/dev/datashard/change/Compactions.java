@@ -1,7 +1,6 @@
 package dev.datashard.change;
 
 import dev.datashard.Expression;
-import dev.datashard.Schema;
 import dev.datashard.Snapshot;
 import dev.datashard.commit.DataFileWriter;
 import dev.datashard.commit.FileChangeCommit;
@@ -15,7 +14,6 @@ import dev.datashard.metadata.TableMetadata;
 import dev.datashard.metadata.WriteProperties;
 import dev.datashard.partition.PartitionKey;
 import dev.datashard.plan.FileScanTask;
-import dev.datashard.plan.Projection;
 import dev.datashard.plan.ScanPlan;
 import dev.datashard.plan.ScanPlanner;
 import dev.datashard.read.PlanReader;
@@ -73,9 +71,8 @@ public final class Compactions {
     List<PendingFile> written;
     try (DataFileWriter writer = new DataFileWriter(allocator, ops.storage(), ops.location(), metadata.defaultSpec(),
         properties)) {
-      Schema schema = metadata.schema();
       for (FileScanTask task : chosen) {
-        ScanPlan plan = new ScanPlan(Optional.empty(), new Projection(schema, schema), Optional.empty(),
+        ScanPlan plan = new ScanPlan(Optional.empty(), scan.projection(), Optional.empty(),
             List.of(task.everyRowGroup()));
         try (ArrowReader rows = PlanReader.open(plan, ops.storage(), ops.location(), allocator, BATCH_ROWS,
             READ_AHEAD_BYTES)) {

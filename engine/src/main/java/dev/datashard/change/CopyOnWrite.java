@@ -1,6 +1,5 @@
 package dev.datashard.change;
 
-import dev.datashard.Schema;
 import dev.datashard.commit.DataFileWriter;
 import dev.datashard.expressions.BoundFilter;
 import dev.datashard.expressions.FilteringReader;
@@ -27,14 +26,15 @@ public final class CopyOnWrite {
   private CopyOnWrite() {}
 
   /** Writes the surviving rows of each file of {@code files} into {@code writer}. */
-  public static void rewrite(List<FileMatches> files, Schema schema, BoundFilter filter, DataFileWriter writer,
+  /** @param projection every column, then those only the file's equality deletes compare */
+  public static void rewrite(List<FileMatches> files, Projection projection, BoundFilter filter, DataFileWriter writer,
       Storage storage, String tableLocation, BufferAllocator allocator) {
     for (FileMatches file : files) {
-      ScanPlan plan = new ScanPlan(Optional.empty(), new Projection(schema, schema), Optional.empty(),
-          List.of(file.task().everyRowGroup()));
+      ScanPlan plan = new ScanPlan(Optional.empty(), projection, Optional.empty(), List.of(file.task().everyRowGroup()));
       ArrowReader rows = PlanReader.open(plan, storage, tableLocation, allocator, BATCH_ROWS, READ_AHEAD_BYTES);
       // The filtering reader owns the file's reader and closes it.
-      try (ArrowReader surviving = new FilteringReader(allocator, rows, filter, schema, schema.fields().size(), false)) {
+      try (ArrowReader surviving = new FilteringReader(allocator, rows, filter, projection.filterColumns(),
+          projection.output().fields().size(), false)) {
         writer.write(surviving);
       } catch (IOException e) {
         throw new UncheckedIOException(e);

@@ -6,12 +6,12 @@ import dev.datashard.plan.FileScanTask;
 import java.util.BitSet;
 
 /**
- * The rows of one data file a row-level change's filter matches, by position in the file (before
- * any delete file applies: positions are what position deletes name).
+ * The rows of one data file a row-level change's filter matches, by position in the file (what
+ * position deletes name), among the rows no delete file removed already.
  *
- * @param rows the rows the file holds
+ * @param liveRows the rows of the file that no delete file removes
  */
-public record FileMatches(FileScanTask task, long rows, BitSet positions) {
+public record FileMatches(FileScanTask task, long liveRows, BitSet positions) {
   public FileMatches {
     requireNonNull(task, "task");
     requireNonNull(positions, "positions");
@@ -21,8 +21,8 @@ public record FileMatches(FileScanTask task, long rows, BitSet positions) {
     return positions.isEmpty();
   }
 
-  /** Whether every row matches: the file can go as a whole, in metadata only. */
+  /** Whether every live row matches: the file can go as a whole, in metadata only. */
   public boolean all() {
-    return positions.cardinality() == rows;
+    return positions.cardinality() == liveRows;
   }
 }

@@ -3,6 +3,7 @@ package dev.datashard.change;
 import static java.util.Objects.requireNonNull;
 
 import dev.datashard.Expression;
+import dev.datashard.Field;
 import dev.datashard.Schema;
 import dev.datashard.Snapshot;
 import dev.datashard.commit.TableOperations;
@@ -15,6 +16,7 @@ import dev.datashard.metadata.ManifestFile;
 import dev.datashard.metadata.Manifests;
 import dev.datashard.metadata.TableMetadata;
 import dev.datashard.plan.FileScanTask;
+import dev.datashard.plan.Projection;
 import dev.datashard.plan.ScanPlan;
 import dev.datashard.plan.ScanPlanner;
 import java.util.ArrayList;
@@ -34,11 +36,12 @@ import org.apache.arrow.memory.BufferAllocator;
  * (snapshot isolation, as Iceberg's default for deletes).
  *
  * @param snapshot the snapshot the plan was made on, empty for a table without data
+ * @param projection the columns a rewrite reads: every column, and those equality deletes compare
  * @param filter the bound filter (it decides the rows)
  * @param files the files holding at least one matching row
  */
-public record RowDeletePlan(Optional<Snapshot> snapshot, Schema schema, BoundFilter filter, List<FileMatches> files,
-    Map<Location, Integer> specIds) {
+public record RowDeletePlan(Optional<Snapshot> snapshot, Projection projection, BoundFilter filter,
+    List<FileMatches> files, Map<Location, Integer> specIds) {
   public RowDeletePlan {
     requireNonNull(snapshot, "snapshot");
     files = List.copyOf(files);
@@ -51,22 +54,33 @@ public record RowDeletePlan(Optional<Snapshot> snapshot, Schema schema, BoundFil
     ScanPlan scan = planner.plan();
     Schema schema = metadata.schema();
     BoundFilter bound = Filters.bind(filter, schema);
-    Schema columns = schema.select(List.copyOf(Filters.columns(filter)));
     List<FileMatches> files = new ArrayList<>();
     for (FileScanTask task : scan.tasks()) {
       FileMatches matches;
-      if (filter instanceof Expression.True) {
+      if (filter instanceof Expression.True && task.deletes().isEmpty()) {
         BitSet every = new BitSet();
         every.set(0, Math.toIntExact(task.file().recordCount()));
         matches = new FileMatches(task, task.file().recordCount(), every);
       } else {
-        matches = MatchingRows.find(task, bound, columns, ops.storage(), ops.location(), allocator);
+        matches = MatchingRows.find(task, bound, matchingColumns(filter, task, scan.projection()), ops.storage(),
+            ops.location(), allocator);
       }
       if (!matches.none()) {
         files.add(matches);
       }
     }
-    return new RowDeletePlan(scan.snapshot(), schema, bound, files, specIds(ops, scan.snapshot(), files));
+    return new RowDeletePlan(scan.snapshot(), scan.projection(), bound, files, specIds(ops, scan.snapshot(), files));
+  }
+
+  /** The columns deciding which rows of the task's file are left to delete: the filter's and the equality deletes'. */
+  private static Schema matchingColumns(Expression filter, FileScanTask task, Projection projection) {
+    Set<String> filterColumns = Filters.columns(filter);
+    Set<Integer> equalityIds = task.deletes().stream().flatMap(d -> d.equalityFieldIds().stream())
+        .collect(Collectors.toSet());
+    List<Field> columns = projection.read().fields().stream()
+        .filter(f -> filterColumns.contains(f.name()) || equalityIds.contains(f.id())).toList();
+    // Without any, one column still gives the batches whose rows are counted.
+    return new Schema(columns.isEmpty() ? projection.read().fields().subList(0, 1) : columns);
   }
 
   /** The partition spec of each matched file: the one of the manifest listing it. */

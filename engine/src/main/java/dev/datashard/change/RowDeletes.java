@@ -39,7 +39,7 @@ public record RowDeletes(Set<Location> removed, Set<Location> referenced, List<P
     List<FileMatches> partial = plan.partialFiles();
     boolean mergeOnRead = "merge-on-read".equals(TableProperties.DELETE_MODE.read(metadata.properties()));
     if (!mergeOnRead) {
-      CopyOnWrite.rewrite(partial, plan.schema(), plan.filter(), writer, ops.storage(), ops.location(), allocator);
+      CopyOnWrite.rewrite(partial, plan.projection(), plan.filter(), writer, ops.storage(), ops.location(), allocator);
       partial.forEach(f -> removed.add(Location.of(f.task().file().location())));
       return new RowDeletes(removed, Set.of(), List.of());
     }
