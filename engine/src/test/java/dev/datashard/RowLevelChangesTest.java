@@ -149,6 +149,35 @@ class RowLevelChangesTest {
   }
 
   @Test
+  void mergeOnReadWritesPositionDeletesAndCompactionAppliesThem() {
+    Table table = warehouse.shard().createTable("ids", LocalWarehouse.IDS, Map.of("write.delete.mode", "merge-on-read"));
+    appendIds(table, 1, 2, 3, 4, 5, 6);
+    appendIds(table, 7, 8);
+    List<String> dataFiles = locations(table);
+
+    Snapshot first = table.newDelete().where(Expression.parse("id in (2, 4)")).commit().orElseThrow();
+
+    assertThat(first.summary()).containsEntry("operation", "delete").containsEntry("added-delete-files", "1")
+        .containsEntry("added-position-deletes", "2").containsEntry("total-position-deletes", "2")
+        .containsEntry("total-records", "8").doesNotContainKey("deleted-data-files");
+    assertThat(locations(table)).isEqualTo(dataFiles);
+    assertThat(ids(table)).containsExactly(1L, 3L, 5L, 6L, 7L, 8L);
+    assertThat(table.newScan().rowCount()).isEqualTo(6);
+    // Rows a delete file removed already are not deleted twice; a file whose live rows all match goes whole.
+    Snapshot second = table.newDelete().where(Expression.parse("id <= 4 or id >= 7")).commit().orElseThrow();
+    assertThat(second.summary()).containsEntry("added-position-deletes", "2").containsEntry("deleted-data-files", "1");
+    assertThat(ids(table)).containsExactly(5L, 6L);
+
+    Compaction.Result compacted = table.rewriteDataFiles().commit();
+
+    assertThat(compacted.rewrittenDataFiles()).isEqualTo(1);
+    assertThat(compacted.removedDeleteFiles()).isEqualTo(2);
+    assertThat(compacted.snapshot().orElseThrow().summary()).containsEntry("total-delete-files", "0")
+        .containsEntry("total-position-deletes", "0").containsEntry("total-records", "2");
+    assertThat(ids(table)).containsExactly(5L, 6L);
+  }
+
+  @Test
   void aDeleteThatLosesToAnAppendKeepsTheAppendedRows() {
     Table table = warehouse.shard().createTable("ids", LocalWarehouse.IDS);
     appendIds(table, 1, 2, 3);

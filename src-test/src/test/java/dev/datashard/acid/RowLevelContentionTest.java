@@ -37,7 +37,7 @@ class RowLevelContentionTest {
   static final int WRITERS = 3;
   static final int COMMITS = 15;
   static final int ROWS = 10;
-  static final int MAINTENANCE_STEPS = 10;
+  static final int MAINTENANCE_STEPS = 16;
 
   @TempDir Path dir;
   private RootAllocator allocator;
@@ -55,37 +55,33 @@ class RowLevelContentionTest {
   }
 
   @Test
-  void appendsBesideDeletesAndCompactionsOnLocalDiskCopyOnWrite() throws Exception {
-    Map<String, String> env = Stores.local();
-    String table = dir.resolve("warehouse").resolve("t").toString();
-    contend(env, table, "copy-on-write", true);
-  }
-
-  @Test
   void appendsBesideDeletesAndCompactionsOnLocalDiskMergeOnRead() throws Exception {
     Map<String, String> env = Stores.local();
     String table = dir.resolve("warehouse").resolve("t").toString();
-    contend(env, table, "merge-on-read", true);
+    contend(env, table, dir.resolve("warehouse").resolve("warmup").toString(), "merge-on-read", true);
   }
 
   @Test
   void appendsBesideDeletesAndCompactionsOnS3() throws Exception {
     try (S3ProxyServer server = S3ProxyServer.start()) {
       server.createBucket("row-level");
-      contend(Stores.s3(server.endpoint(), "row-level", "acid"), "t", "merge-on-read", false);
+      // Copy-on-write here, merge-on-read on local disk: both modes race appends.
+      contend(Stores.s3(server.endpoint(), "row-level", "acid"), "t", "warmup", "copy-on-write", false);
     }
   }
 
-  private void contend(Map<String, String> env, String tableName, String deleteMode, boolean checkWithIceberg)
-      throws Exception {
+  /** @param warmupTable where each process warms up (its name appended), so that all start committing at once */
+  private void contend(Map<String, String> env, String tableName, String warmupTable, String deleteMode,
+      boolean checkWithIceberg) throws Exception {
     try (DataShard shard = DataShard.open(StorageConfig.fromEnvironment(env), allocator)) {
       Table table = shard.createTable(tableName, AcidWriter.SCHEMA, Map.of("write.delete.mode", deleteMode,
           "commit.retry.min-wait-ms", "5", "commit.retry.max-wait-ms", "200"));
       for (int w = 0; w < WRITERS; w++) {
-        processes.add(WriterProcess.start(dir, env, tableName, "w" + w, COMMITS, ROWS, "--pace-ms", "20"));
+        processes.add(WriterProcess.start(dir, env, tableName, "w" + w, COMMITS, ROWS, "--pace-ms", "50",
+            "--warmup", warmupTable + "-w" + w));
       }
       WriterProcess maintainer = WriterProcess.start(dir, env, tableName, "maintainer", MAINTENANCE_STEPS, ROWS,
-          "--pace-ms", "60", "--keep-going");
+          "--pace-ms", "100", "--keep-going", "--maintain", "--warmup", warmupTable + "-maintainer");
       processes.add(maintainer);
       for (WriterProcess process : processes) {
         process.awaitReady(Duration.ofMinutes(3));
