@@ -220,6 +220,36 @@ class RowLevelChangesTest {
     assertThat(table.newScan().files()).hasSize(1);
   }
 
+  @Test
+  void aCompactionFailsWhenDeletesForItsFilesLandedMeanwhile() {
+    Table table = warehouse.shard().createTable("ids", LocalWarehouse.IDS, Map.of("write.delete.mode", "merge-on-read"));
+    appendIds(table, 1, 2, 3);
+    appendIds(table, 4, 5, 6);
+    // The rival's position deletes name a file the compaction is rewriting: its rows would come back.
+    rival(other -> other.newDelete().where(Expression.parse("id = 2")).commit().orElseThrow());
+
+    assertThatThrownBy(() -> table.rewriteDataFiles().commit()).isInstanceOf(CommitFailedException.class)
+        .hasMessageContaining("conflicts with delete file");
+
+    assertThat(ids(table.refresh())).containsExactly(1L, 3L, 4L, 5L, 6L);
+    assertThat(table.currentSnapshot().orElseThrow().summary()).containsEntry("operation", "delete");
+  }
+
+  @Test
+  void aMergeOnReadDeleteFailsWhenACompactionRewroteItsFileMeanwhile() {
+    Table table = warehouse.shard().createTable("ids", LocalWarehouse.IDS, Map.of("write.delete.mode", "merge-on-read"));
+    appendIds(table, 1, 2, 3);
+    appendIds(table, 4, 5, 6);
+    rival(other -> other.rewriteDataFiles().commit().snapshot().orElseThrow());
+
+    // Its deletes would name a file no longer in the table, and delete nothing.
+    assertThatThrownBy(() -> table.newDelete().where(Expression.parse("id = 2")).commit())
+        .isInstanceOf(CommitFailedException.class).hasMessageContaining("conflicts with a concurrent commit");
+
+    assertThat(ids(table.refresh())).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+    assertThat(table.newScan().files()).hasSize(1);
+  }
+
   /** Commits {@code change} through a second DataShard just before this one's next publish. */
   private void rival(java.util.function.Consumer<Table> change) {
     store.beforeNextPublish(() -> {
