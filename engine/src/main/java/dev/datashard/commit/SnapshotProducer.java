@@ -1,14 +1,13 @@
 package dev.datashard.commit;
 
 import dev.datashard.AmbiguousCommitException;
-import dev.datashard.CommitFailedException;
 import dev.datashard.Snapshot;
-import dev.datashard.io.AmbiguousWriteException;
 import dev.datashard.io.Storage;
 import dev.datashard.metadata.ManifestFile;
 import dev.datashard.metadata.Manifests;
 import dev.datashard.metadata.TableMetadata;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,19 +17,19 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The one commit loop of every operation that produces a snapshot (append, delete, overwrite,
- * compaction), as Iceberg's SnapshotProducer: build the snapshot on the newest metadata,
- * validate it against what was committed since the operation began, publish the next version
- * only if nobody else did, and on losing the race rebuild on the winner's metadata and try again.
+ * Every operation that produces a snapshot (append, delete, overwrite, compaction), as Iceberg's
+ * SnapshotProducer: build the snapshot on the newest metadata, validate it against what was
+ * committed since the operation began, publish the next version only if nobody else did, and on
+ * losing the race rebuild on the winner's metadata and try again.
  *
  * <p>What does not depend on the base (data files, manifests of added files) is written once,
  * by the operation before {@link #commit()}; what does (rewritten manifests, the manifest list,
  * the metadata) is written per attempt, through {@link Attempt}.
  *
- * <p>When the store does not answer a publish, the loop reloads the table to find out. Until it
- * knows that attempt can no longer land (its version exists, holding this commit or another),
- * nothing the commit wrote is deleted, and giving up is reported as an
- * {@link AmbiguousCommitException}, never as a failure: the PUT may still reach the store late.
+ * <p>The loop itself is {@link MetadataCommit}'s, the one every change to a table goes through.
+ * When the store does not answer a publish, nothing the commit wrote is deleted until it is known
+ * that the publish can no longer land; giving up then is an {@link AmbiguousCommitException},
+ * never a failure: the PUT may still reach the store late.
  */
 public abstract class SnapshotProducer {
   protected final TableOperations ops;
@@ -101,103 +100,59 @@ public abstract class SnapshotProducer {
 
   /** The new snapshot; empty when {@link #apply} found nothing to commit. */
   public final Optional<Snapshot> commit() {
-    Storage storage = ops.storage();
     List<Attempt> attemptsMade = new ArrayList<>();
+    Map<String, List<ManifestFile>> manifestsByList = new HashMap<>();
     Snapshot committed = null;
-    // A metadata version whose publish by this commit was ambiguous and that nobody is known to
-    // have taken yet: the conditional PUT may still land there (a request stuck in the network
-    // reaches the store late), so until then nothing this commit wrote may be deleted, and a
-    // failure is not a failure for certain.
-    Integer unresolvedVersion = null;
+    // A publish the store did not answer may still land: then nothing this commit wrote may go.
+    boolean ambiguous = false;
     try {
-      TableOperations.Version base = ops.current();
-      RetryPolicy retry = RetryPolicy.fromProperties(base.metadata().properties());
-      long deadline = System.currentTimeMillis() + retry.totalTimeoutMillis();
-      while (true) {
-        attempts++;
-        Attempt attempt = new Attempt(attempts);
-        attemptsMade.add(attempt);
-        long sequenceNumber = base.metadata().lastSequenceNumber() + 1;
-        Optional<Changes> changes = apply(base.metadata(), sequenceNumber, attempt);
-        if (changes.isEmpty()) {
-          return Optional.empty();
-        }
-        Snapshot parent = base.metadata().currentSnapshot().orElse(null);
-        String manifestList = ops.location() + "/metadata/snap-" + snapshotId + "-" + attempts + "-"
-            + commitId + ".avro";
-        List<ManifestFile> manifests = changes.get().manifests();
-        attempt.write(manifestList, Manifests.writeManifestList(
-            snapshotId, parent == null ? null : parent.snapshotId(), sequenceNumber, manifests));
-        Map<String, String> summary = new LinkedHashMap<>(changes.get().summary());
-        SnapshotTotals.put(summary, parent, parent == null ? List.of() : ops.manifests(parent));
-        summary.put(Snapshot.COMMIT_ID, commitId);
-        Snapshot snapshot = new Snapshot(snapshotId, parent == null ? null : parent.snapshotId(),
-            sequenceNumber, System.currentTimeMillis(), manifestList, summary,
-            base.metadata().schema().schemaId());
-        TableMetadata updated = base.metadata().withSnapshot(snapshot, base.file());
-        List<CompletableFuture<Void>> prerequisites = new ArrayList<>(writtenOnce());
-        prerequisites.addAll(attempt.writes);
-        int version = base.number() + 1;
-        try {
-          // Published only once everything the new version references is stored.
-          if (ops.publish(base, updated, CompletableFuture.allOf(prerequisites.toArray(CompletableFuture[]::new)))
-              .isPresent()) {
-            ops.cacheManifests(manifestList, manifests);
-            committed = snapshot;
-            return Optional.of(snapshot);
-          }
-          // Someone published this version first: another writer, or a late PUT of this commit's
-          // own (then the refresh below finds it).
-        } catch (AmbiguousWriteException e) {
-          unresolvedVersion = version;
-          TableOperations.Version latest = refreshAfterAmbiguity(e);
-          Optional<Snapshot> own = ownCommit(latest.metadata());
-          if (own.isPresent()) {
-            committed = own.get();
-            return Optional.of(committed);
-          }
-          unresolvedVersion = resolve(unresolvedVersion, latest);
-        }
-        if (attempts > retry.maxRetries() || System.currentTimeMillis() > deadline) {
-          if (unresolvedVersion != null) {
-            throw new AmbiguousCommitException(operation() + " " + commitId + " to " + ops.location()
-                + " gave up after " + attempts + " attempts, the last without an answer from the store:"
-                + " it may still appear as version " + unresolvedVersion + "; reload the table and look"
-                + " for summary " + Snapshot.COMMIT_ID + "=" + commitId + " before trying again", null);
-          }
-          throw new CommitFailedException(operation() + " on " + ops.location() + " failed after " + attempts
-              + " attempts: other writers kept publishing first (raise " + RetryPolicy.NUM_RETRIES
-              + " for more contention)", null);
-        }
-        sleep(retry.backoffMillis(attempts));
-        base = ops.refresh();
-        Optional<Snapshot> own = ownCommit(base.metadata());
-        if (own.isPresent()) {
-          committed = own.get();
-          return Optional.of(committed);
-        }
-        unresolvedVersion = resolve(unresolvedVersion, base);
+      Optional<TableOperations.Version> published = MetadataCommit.commit(ops, operation(), ops.current(),
+          new MetadataCommit.Change() {
+            private Attempt current;
+
+            @Override
+            public Optional<TableMetadata> apply(TableOperations.Version base) {
+              attempts++;
+              current = new Attempt(attempts);
+              attemptsMade.add(current);
+              return snapshotOn(base, current, manifestsByList);
+            }
+
+            @Override
+            public CompletableFuture<?> prerequisites() {
+              List<CompletableFuture<Void>> writes = new ArrayList<>(writtenOnce());
+              writes.addAll(current.writes);
+              return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
+            }
+
+            @Override
+            public String ambiguityHint() {
+              return "reload the table and look for summary " + Snapshot.COMMIT_ID + "=" + commitId
+                  + " before trying again";
+            }
+          });
+      if (published.isEmpty()) {
+        return Optional.empty();
       }
-    } catch (RuntimeException e) {
-      if (unresolvedVersion != null && !(e instanceof AmbiguousCommitException)) {
-        throw new AmbiguousCommitException(operation() + " " + commitId + " to " + ops.location() + " failed ("
-            + e.getMessage() + ") after an attempt the store did not answer: it may still appear as"
-            + " version " + unresolvedVersion + "; reload the table and look for summary "
-            + Snapshot.COMMIT_ID + "=" + commitId + " before trying again", e);
-      }
+      committed = published.get().metadata().snapshot(snapshotId).orElseThrow();
+      ops.cacheManifests(committed.manifestList(), manifestsByList.get(committed.manifestList()));
+      return Optional.of(committed);
+    } catch (AmbiguousCommitException e) {
+      ambiguous = true;
       throw e;
     } finally {
       List<CompletableFuture<Void>> started = new ArrayList<>(writtenOnce());
       attemptsMade.forEach(attempt -> started.addAll(attempt.writes));
       // None may still be running when the commit deletes its files.
       CompletableFuture.allOf(started.toArray(CompletableFuture[]::new)).handle((ok, failure) -> null).join();
+      Storage storage = ops.storage();
       if (committed != null) {
         // The files of lost attempts are referenced by nothing. The winner is not always the
         // last attempt: an earlier publish whose answer was lost may have landed after all.
         String winner = committed.manifestList();
         attemptsMade.stream().filter(attempt -> !attempt.files.contains(winner))
             .forEach(attempt -> attempt.files.forEach(file -> deleteQuietly(storage, file)));
-      } else if (unresolvedVersion == null) {
+      } else if (!ambiguous) {
         // Only files that no published metadata can reference: the commit failed for certain.
         discardWrittenOnce();
         attemptsMade.forEach(attempt -> attempt.files.forEach(file -> deleteQuietly(storage, file)));
@@ -206,27 +161,26 @@ public abstract class SnapshotProducer {
     }
   }
 
-  private TableOperations.Version refreshAfterAmbiguity(AmbiguousWriteException cause) {
-    try {
-      return ops.refresh();
-    } catch (RuntimeException e) {
-      AmbiguousCommitException ambiguous = new AmbiguousCommitException("the store lost its answer to "
-          + operation() + " " + commitId + " on " + ops.location() + " and the table could not be re-read to "
-          + "find out whether it was published; look for summary " + Snapshot.COMMIT_ID + "="
-          + commitId, cause);
-      ambiguous.addSuppressed(e);
-      throw ambiguous;
+  /** The metadata of {@code base} with this operation's snapshot on top, its files written through {@code attempt}. */
+  private Optional<TableMetadata> snapshotOn(TableOperations.Version base, Attempt attempt,
+      Map<String, List<ManifestFile>> manifestsByList) {
+    long sequenceNumber = base.metadata().lastSequenceNumber() + 1;
+    Optional<Changes> changes = apply(base.metadata(), sequenceNumber, attempt);
+    if (changes.isEmpty()) {
+      return Optional.empty();
     }
-  }
-
-  /** Still unresolved unless {@code latest} shows someone else took the version. */
-  private static Integer resolve(Integer unresolvedVersion, TableOperations.Version latest) {
-    return unresolvedVersion != null && latest.number() >= unresolvedVersion ? null : unresolvedVersion;
-  }
-
-  /** This commit's snapshot, when {@code metadata} holds it. */
-  private Optional<Snapshot> ownCommit(TableMetadata metadata) {
-    return metadata.snapshot(snapshotId).filter(s -> commitId.equals(s.summary().get(Snapshot.COMMIT_ID)));
+    Snapshot parent = base.metadata().currentSnapshot().orElse(null);
+    String manifestList = ops.location() + "/metadata/snap-" + snapshotId + "-" + attempts + "-" + commitId + ".avro";
+    List<ManifestFile> manifests = changes.get().manifests();
+    attempt.write(manifestList, Manifests.writeManifestList(
+        snapshotId, parent == null ? null : parent.snapshotId(), sequenceNumber, manifests));
+    manifestsByList.put(manifestList, manifests);
+    Map<String, String> summary = new LinkedHashMap<>(changes.get().summary());
+    SnapshotTotals.put(summary, parent, parent == null ? List.of() : ops.manifests(parent));
+    summary.put(Snapshot.COMMIT_ID, commitId);
+    Snapshot snapshot = new Snapshot(snapshotId, parent == null ? null : parent.snapshotId(), sequenceNumber,
+        System.currentTimeMillis(), manifestList, summary, base.metadata().schema().schemaId());
+    return Optional.of(base.metadata().withSnapshot(snapshot, base.file()));
   }
 
   static void deleteQuietly(Storage storage, String location) {
@@ -234,15 +188,6 @@ public abstract class SnapshotProducer {
       storage.delete(location);
     } catch (RuntimeException e) {
       // An undeleted leftover is an orphan, never part of the table.
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CommitFailedException("interrupted while waiting to retry a commit", e);
     }
   }
 }
