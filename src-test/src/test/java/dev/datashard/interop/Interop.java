@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.MetadataColumns;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
@@ -49,7 +50,10 @@ final class Interop {
     List<Map<String, Object>> rows = new ArrayList<>();
     try (CloseableIterable<Record> records = scan.build()) {
       for (Record record : records) {
-        rows.add(canonicalRecord(record));
+        Map<String, Object> row = canonicalRecord(record);
+        // The reader adds metadata columns it needs for deletes (_pos): not the table's.
+        row.keySet().removeIf(MetadataColumns::isMetadataColumn);
+        rows.add(row);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
