@@ -1,7 +1,6 @@
 package dev.datashard.commit;
 
 import dev.datashard.CommitFailedException;
-import dev.datashard.DataShardException;
 import dev.datashard.Schema;
 import dev.datashard.Snapshot;
 import dev.datashard.ValidationException;
@@ -89,8 +88,9 @@ public final class DeleteCommit {
     for (int i = 0; i < parentManifests.size(); i++) {
       ManifestFile manifest = parentManifests.get(i);
       if (reads.get(i) == null) {
-        throw new DataShardException("table " + ops.location() + " has delete files; DataShard cannot "
-            + "delete whole files from it yet");
+        // Delete files stay as they are: on a removed data file they remove nothing, as in Iceberg.
+        manifests.add(manifest);
+        continue;
       }
       List<ManifestEntry> entries = Manifests.readManifest(StorageException.join(reads.get(i)), manifest.path());
       boolean touched = entries.stream().anyMatch(e -> e.isLive() && locations.contains(Location.of(e.file().location())));
