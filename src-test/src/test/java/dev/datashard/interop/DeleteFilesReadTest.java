@@ -3,8 +3,10 @@ package dev.datashard.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.datashard.Expression;
+import dev.datashard.cli.Main;
 import dev.datashard.io.local.LocalStorage;
 import dev.datashard.io.parquet.ParquetFooter;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
@@ -82,5 +84,25 @@ class DeleteFilesReadTest {
     dev.datashard.Table table = local.shard().loadTable("t");
     assertThat(ids(table.newScan().toRecords())).isEqualTo(idsExcept(0, 10, 2, 7));
     assertThat(table.rowCount()).isEqualTo(8);
+  }
+
+  @Test
+  void theCountCommandSaysWhenDeletesMadeItRead() {
+    long[] deleted = {3, 15};
+    Table iceberg = tableWithPositionDeletes(new DataFile[1], deleted);
+    String table = local.warehouse().resolve("t").toString();
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    assertThat(Main.run(new String[] {"count", table}, new PrintWriter(out, true), new PrintWriter(err, true))).isZero();
+    assertThat(out.toString().strip()).isEqualTo("48");
+    assertThat(err.toString()).contains("counted by reading", "delete files");
+
+    long beforeDeletes = iceberg.currentSnapshot().parentId();
+    out.getBuffer().setLength(0);
+    err.getBuffer().setLength(0);
+    assertThat(Main.run(new String[] {"count", table, "--snapshot", Long.toString(beforeDeletes)},
+        new PrintWriter(out, true), new PrintWriter(err, true))).isZero();
+    assertThat(out.toString().strip()).isEqualTo("50");
+    assertThat(err.toString()).isEmpty();
   }
 }
