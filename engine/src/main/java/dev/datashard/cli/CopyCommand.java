@@ -31,8 +31,9 @@ final class CopyCommand implements Callable<Integer> {
   public Integer call() {
     try (DataShard from = DataShard.open(storeFor(source)); DataShard to = DataShard.open(storeFor(target))) {
       TableCopy.Result result = from.copyTable(source, to, target);
-      spec.commandLine().getOut().printf("copied %d snapshot(s), %d data file(s), %d manifest(s), %,d bytes of data to %s%n",
-          result.snapshots(), result.dataFiles(), result.manifests(), result.bytes(),
+      spec.commandLine().getOut().printf(
+          "copied %d snapshot(s), %d data file(s), %d delete file(s), %d manifest(s), %,d bytes of data to %s%n",
+          result.snapshots(), result.dataFiles(), result.deleteFiles(), result.manifests(), result.bytes(),
           to.loadTable(target).location());
     }
     return 0;

@@ -35,7 +35,7 @@ final class ExpireCommand implements Callable<Integer> {
       spec.commandLine().getOut().println("expired " + result.expiredSnapshotIds().size()
           + " snapshot(s) older than " + Times.describe(cutoff) + "; deleted " + result.deletedManifestLists()
           + " manifest list(s), " + result.deletedManifests() + " manifest(s), "
-          + result.deletedDataFiles() + " data file(s)");
+          + result.deletedDataFiles() + " data file(s), " + result.deletedDeleteFiles() + " delete file(s)");
     }
     return 0;
   }

@@ -112,8 +112,8 @@ public final class OrphanFiles {
 
   /**
    * The delete files (position and equality deletes, deletion vectors) a delete manifest lists,
-   * every entry's: DataShard cannot apply them, so {@link Manifests#readManifest} refuses such
-   * manifests, but they are referenced all the same, and removing one would bring deleted rows back.
+   * every entry's: removing one would bring deleted rows back. Read as plain Avro rather than with
+   * {@link Manifests#readDeleteManifest}, which refuses deletion vectors: those are live all the same.
    */
   private static List<String> filesOfDeleteManifest(byte[] manifest, String location) {
     List<String> files = new ArrayList<>();

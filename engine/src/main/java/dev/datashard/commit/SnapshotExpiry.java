@@ -3,6 +3,7 @@ package dev.datashard.commit;
 import dev.datashard.Snapshot;
 import dev.datashard.io.StorageException;
 import dev.datashard.io.Location;
+import dev.datashard.metadata.DeleteEntry;
 import dev.datashard.metadata.Json;
 import dev.datashard.metadata.ManifestEntry;
 import dev.datashard.metadata.ManifestFile;
@@ -15,7 +16,8 @@ import java.util.Set;
 
 /**
  * Removes old snapshots from the metadata and then deletes the files only they referenced:
- * their manifest lists, manifests no kept snapshot lists, and data files no kept manifest holds.
+ * their manifest lists, manifests no kept snapshot lists, and data and delete files no kept
+ * manifest holds (delete files other engines wrote stay as long as a kept snapshot has them).
  * Files are deleted only after the new metadata is published, so readers of the new metadata
  * never miss a file; a reader still on an expired snapshot may, as in Iceberg. The idempotency
  * keys of expired appends stay known for their retention window ({@link IdempotencyKeys}).
@@ -24,7 +26,7 @@ public final class SnapshotExpiry {
 
   /** What an expiry removed. */
   public record Result(List<Long> expiredSnapshotIds, int deletedManifestLists, int deletedManifests,
-      int deletedDataFiles) {}
+      int deletedDataFiles, int deletedDeleteFiles) {}
 
   private SnapshotExpiry() {}
 
@@ -66,42 +68,56 @@ public final class SnapshotExpiry {
 
   private static Result deleteUnreferenced(TableOperations ops, TableMetadata kept, List<Snapshot> expired) {
     if (expired.isEmpty()) {
-      return new Result(List.of(), 0, 0, 0);
+      return new Result(List.of(), 0, 0, 0, 0);
     }
     // Locations compared by value: other engines spell the same file differently.
+    // Data and delete files in one set: a file is kept while any kept manifest lists it.
     Set<Location> keptManifests = new HashSet<>();
-    Set<Location> keptDataFiles = new HashSet<>();
+    Set<Location> keptFiles = new HashSet<>();
     for (Snapshot snapshot : kept.snapshots()) {
       for (ManifestFile manifest : ops.manifests(snapshot)) {
         if (keptManifests.add(Location.of(manifest.path()))) {
-          liveFiles(ops, manifest, keptDataFiles);
+          liveFiles(ops, manifest, keptFiles);
         }
       }
     }
     Set<Location> manifestsToDelete = new HashSet<>();
     Set<Location> dataToDelete = new HashSet<>();
+    Set<Location> deletesToDelete = new HashSet<>();
     for (Snapshot snapshot : expired) {
       for (ManifestFile manifest : ops.manifests(snapshot)) {
         Location location = Location.of(manifest.path());
         if (!keptManifests.contains(location) && manifestsToDelete.add(location)) {
           Set<Location> files = new HashSet<>();
           liveFiles(ops, manifest, files);
-          files.stream().filter(f -> !keptDataFiles.contains(f)).forEach(dataToDelete::add);
+          Set<Location> into = manifest.content() == ManifestFile.Content.DATA ? dataToDelete : deletesToDelete;
+          files.stream().filter(f -> !keptFiles.contains(f)).forEach(into::add);
         }
       }
     }
     Set<Location> keptLists = new HashSet<>();
     kept.snapshots().forEach(s -> keptLists.add(Location.of(s.manifestList())));
     dataToDelete.forEach(f -> deleteQuietly(ops, f.toString()));
+    deletesToDelete.forEach(f -> deleteQuietly(ops, f.toString()));
     manifestsToDelete.forEach(f -> deleteQuietly(ops, f.toString()));
     expired.stream().filter(s -> !keptLists.contains(Location.of(s.manifestList())))
         .forEach(s -> deleteQuietly(ops, s.manifestList()));
     return new Result(expired.stream().map(Snapshot::snapshotId).toList(), expired.size(),
-        manifestsToDelete.size(), dataToDelete.size());
+        manifestsToDelete.size(), dataToDelete.size(), deletesToDelete.size());
   }
 
+  /** The live data files of a data manifest, or the live delete files of a delete manifest. */
   private static void liveFiles(TableOperations ops, ManifestFile manifest, Set<Location> into) {
-    for (ManifestEntry entry : Manifests.readManifest(ops.readMetadataFile(manifest.path()), manifest.path())) {
+    byte[] content = ops.readMetadataFile(manifest.path());
+    if (manifest.content() == ManifestFile.Content.DELETES) {
+      for (DeleteEntry entry : Manifests.readDeleteManifest(content, manifest.path())) {
+        if (entry.isLive()) {
+          into.add(Location.of(entry.file().location()));
+        }
+      }
+      return;
+    }
+    for (ManifestEntry entry : Manifests.readManifest(content, manifest.path())) {
       if (entry.isLive()) {
         into.add(Location.of(entry.file().location()));
       }

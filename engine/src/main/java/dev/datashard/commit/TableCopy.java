@@ -7,6 +7,8 @@ import dev.datashard.io.LocalFile;
 import dev.datashard.io.Location;
 import dev.datashard.io.Storage;
 import dev.datashard.io.StorageException;
+import dev.datashard.metadata.DeleteEntry;
+import dev.datashard.metadata.DeleteFile;
 import dev.datashard.metadata.ManifestEntry;
 import dev.datashard.metadata.ManifestFile;
 import dev.datashard.metadata.Manifests;
@@ -26,15 +28,17 @@ import java.util.function.UnaryOperator;
 /**
  * Copies a table to another location, possibly in another store (local disk to S3 and back),
  * with every snapshot readable at the destination. Iceberg metadata holds absolute locations, so
- * manifests, manifest lists and the metadata are rewritten with the new ones; data files are copied
- * as they are. The destination becomes visible only at the end, when its first metadata version
- * is published, so a failed copy leaves no table behind.
+ * manifests, manifest lists and the metadata are rewritten with the new ones; data files and
+ * equality delete files are copied as they are. Position delete files name the data files whose
+ * rows they delete by absolute location inside them, so a table with any is refused: copied as
+ * they are, they would delete nothing at the destination. The destination becomes visible only
+ * at the end, when its first metadata version is published, so a failed copy leaves no table behind.
  */
 public final class TableCopy {
   private TableCopy() {}
 
   /** The result: how many files of each kind were copied. */
-  public record Result(int snapshots, int dataFiles, int manifests, long bytes) {}
+  public record Result(int snapshots, int dataFiles, int deleteFiles, int manifests, long bytes) {}
 
   public static Result copy(TableOperations source, TableOperations target) {
     OptionalInt first = target.firstVersionNumber();
@@ -56,12 +60,26 @@ public final class TableCopy {
     };
     Set<String> manifests = new LinkedHashSet<>();
     Set<String> dataFiles = new LinkedHashSet<>();
+    Set<String> deleteFiles = new LinkedHashSet<>();
     for (Snapshot snapshot : metadata.snapshots()) {
       for (ManifestFile manifest : source.manifests(snapshot)) {
-        if (manifests.add(manifest.path())) {
-          for (ManifestEntry entry : Manifests.readManifest(source.readMetadataFile(manifest.path()), manifest.path())) {
-            dataFiles.add(entry.file().location());
+        if (!manifests.add(manifest.path())) {
+          continue;
+        }
+        byte[] content = source.readMetadataFile(manifest.path());
+        if (manifest.content() == ManifestFile.Content.DELETES) {
+          for (DeleteEntry entry : Manifests.readDeleteManifest(content, manifest.path())) {
+            if (entry.file().content() == DeleteFile.Content.POSITION_DELETES) {
+              throw new DataShardException("cannot copy " + from + ": it has position delete files ("
+                  + entry.file().location() + "), which name data files by their location in the source; "
+                  + "DataShard cannot rewrite them yet, and copied as they are they would delete nothing");
+            }
+            deleteFiles.add(entry.file().location());
           }
+          continue;
+        }
+        for (ManifestEntry entry : Manifests.readManifest(content, manifest.path())) {
+          dataFiles.add(entry.file().location());
         }
       }
     }
@@ -69,7 +87,8 @@ public final class TableCopy {
     List<String> written = new ArrayList<>();
     List<CompletableFuture<Void>> copies = new ArrayList<>();
     try {
-      return copyFiles(source, target, first.getAsInt(), metadata, move, manifests, dataFiles, bytes, written, copies);
+      return copyFiles(source, target, first.getAsInt(), metadata, move, manifests, dataFiles, deleteFiles, bytes,
+          written, copies);
     } catch (RuntimeException e) {
       // Nothing at the destination is visible yet; remove what was copied so far.
       copies.forEach(c -> c.handle((ok, failure) -> null).join());
@@ -85,12 +104,14 @@ public final class TableCopy {
   }
 
   private static Result copyFiles(TableOperations source, TableOperations target, int firstVersion, TableMetadata metadata,
-      UnaryOperator<String> move, Set<String> manifests, Set<String> dataFiles, long[] bytes,
+      UnaryOperator<String> move, Set<String> manifests, Set<String> dataFiles, Set<String> deleteFiles, long[] bytes,
       List<String> written, List<CompletableFuture<Void>> copies) {
     Storage in = source.storage();
     Storage out = target.storage();
     String to = target.location();
-    for (String file : dataFiles) {
+    List<String> files = new ArrayList<>(dataFiles);
+    files.addAll(deleteFiles);
+    for (String file : files) {
       written.add(move.apply(file));
       copies.add(in.fetch(file).thenCompose(local -> copyFile(local, out, move.apply(file), bytes)));
     }
@@ -122,7 +143,7 @@ public final class TableCopy {
     if (!target.publishFirst(firstVersion, copied)) {
       throw new TableExistsException(target.location());
     }
-    return new Result(snapshots.size(), dataFiles.size(), manifests.size(), bytes[0]);
+    return new Result(snapshots.size(), dataFiles.size(), deleteFiles.size(), manifests.size(), bytes[0]);
   }
 
   private static CompletableFuture<Void> copyFile(LocalFile local, Storage out, String location, long[] bytes) {

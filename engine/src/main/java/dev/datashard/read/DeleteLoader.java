@@ -169,10 +169,9 @@ final class DeleteLoader {
     }
   }
 
-  /** The distinct values of sorted or unsorted arrays, sorted. */
+  /** The distinct values of some arrays, sorted: what {@link RowDeletes} searches. */
   private static long[] merge(List<long[]> arrays) {
-    long[] all = arrays.stream().flatMapToLong(Arrays::stream).sorted().distinct().toArray();
-    return all;
+    return arrays.stream().flatMapToLong(Arrays::stream).sorted().distinct().toArray();
   }
 
   /** A growable array of longs: positions without boxing. */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.MetadataColumns;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
@@ -50,8 +51,8 @@ final class Interop {
     try (CloseableIterable<Record> records = scan.build()) {
       for (Record record : records) {
         Map<String, Object> row = canonicalRecord(record);
-        // The reader adds the row position when position deletes apply; it is not a table column.
-        row.remove(org.apache.iceberg.MetadataColumns.ROW_POSITION.name());
+        // The reader adds metadata columns it needs for deletes (_pos): not the table's.
+        row.keySet().removeIf(MetadataColumns::isMetadataColumn);
         rows.add(row);
       }
     } catch (IOException e) {
