@@ -8,10 +8,10 @@ import java.util.Optional;
 /**
  * What a scan reads, decided before any data byte is fetched: the snapshot (empty for a table
  * without data), the columns, the filter (empty when it keeps every row), and one task per data
- * file the manifests' statistics did not rule out, in manifest order.
+ * file the manifests' statistics did not rule out, in manifest order, and what pruning kept.
  */
 public record ScanPlan(Optional<Snapshot> snapshot, Projection projection, Optional<BoundFilter> filter,
-    List<FileScanTask> tasks) {
+    List<FileScanTask> tasks, PlanStatistics statistics) {
   public ScanPlan {
     tasks = List.copyOf(tasks);
   }

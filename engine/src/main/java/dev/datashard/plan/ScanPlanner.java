@@ -26,7 +26,8 @@ import java.util.function.Function;
 
 /**
  * Plans a scan of one version of a table's metadata: chooses the snapshot, reads its manifest
- * list and manifests, prunes data files by the manifests' statistics and resolves the columns.
+ * list and the manifests its partition summaries do not rule out, prunes data files by their
+ * partition tuples and the manifests' column statistics, and resolves the columns.
  * Reads metadata only, never a data file.
  */
 public final class ScanPlanner {
@@ -58,16 +59,19 @@ public final class ScanPlanner {
   public ScanPlan plan() {
     Optional<Snapshot> snapshot = snapshot();
     Schema snapshotSchema = schemaOf(snapshot);
+    PartitionPruning pruning = new PartitionPruning(metadata, snapshotSchema, filter);
     if (filter instanceof Expression.True) {
-      List<FileScanTask> tasks = files(snapshot, snapshotSchema).stream()
+      List<FileScanTask> tasks = files(snapshot, snapshotSchema, pruning).stream()
           .map(file -> new FileScanTask(file, RowGroups.ALL)).toList();
-      return new ScanPlan(snapshot, projection(snapshotSchema), Optional.empty(), tasks);
+      return new ScanPlan(snapshot, projection(snapshotSchema), Optional.empty(), tasks,
+          pruning.statistics(tasks.size()));
     }
     BoundFilter bound = Filters.bind(filter, snapshotSchema);
     Function<ParquetFooter, BitSet> rowGroups = RowGroups.matching(bound, snapshotSchema);
-    List<FileScanTask> tasks = files(snapshot, snapshotSchema).stream()
+    List<FileScanTask> tasks = files(snapshot, snapshotSchema, pruning).stream()
         .map(file -> new FileScanTask(file, rowGroups)).toList();
-    return new ScanPlan(snapshot, projection(snapshotSchema), Optional.of(bound), tasks);
+    return new ScanPlan(snapshot, projection(snapshotSchema), Optional.of(bound), tasks,
+        pruning.statistics(tasks.size()));
   }
 
   /** The snapshot the scan reads, or empty for a table without data. */
@@ -132,17 +136,18 @@ public final class ScanPlanner {
 
   /** The live data files of the snapshot that the filter does not rule out. */
   public List<DataFile> files() {
-    Optional<Snapshot> snapshot = snapshot();
-    return files(snapshot, schemaOf(snapshot));
+    return plan().tasks().stream().map(FileScanTask::file).toList();
   }
 
-  private List<DataFile> files(Optional<Snapshot> snapshot, Schema snapshotSchema) {
+  /** Pruned by partition (manifests, then files), then by column bounds. */
+  private List<DataFile> files(Optional<Snapshot> snapshot, Schema snapshotSchema, PartitionPruning pruning) {
     BoundFilter bound = Filters.bind(filter, snapshotSchema);
-    return snapshot.map(this::liveFiles).orElse(List.of()).stream().filter(bound::mightMatch).toList();
+    return snapshot.map(s -> liveFiles(s, pruning)).orElse(List.of()).stream().filter(bound::mightMatch).toList();
   }
 
-  private List<DataFile> liveFiles(Snapshot snapshot) {
-    List<ManifestFile> manifests = dataManifests(snapshot);
+  private List<DataFile> liveFiles(Snapshot snapshot, PartitionPruning pruning) {
+    // Manifests the partition summaries rule out are never fetched.
+    List<ManifestFile> manifests = pruning.manifests(dataManifests(snapshot));
     List<CompletableFuture<byte[]>> reads = manifests.stream().map(m -> operations.readAsync(m.path())).toList();
     List<DataFile> files = new ArrayList<>();
     for (int i = 0; i < manifests.size(); i++) {
@@ -155,7 +160,7 @@ public final class ScanPlanner {
             ? new MalformedMetadataException(path, "the manifest is missing", e) : e;
       }
       for (ManifestEntry entry : Manifests.readManifest(content, path)) {
-        if (entry.isLive()) {
+        if (entry.isLive() && pruning.mightMatch(manifests.get(i).specId(), entry.file())) {
           files.add(entry.file());
         }
       }
