@@ -101,7 +101,7 @@ class SpecEvolutionTest {
     assertThat(userIds(table, "ts >= '2026-02-27T00:00:00'")).isEqualTo(userIds(plain, "ts >= '2026-02-27T00:00:00'"));
     // A field added beside a kept one takes the next id after last-partition-id.
     assertThat(fields(table.updateSpec("day(ts), bucket(4, user_id)")))
-        .containsExactly("1000 ts_day day", "1003 user_id_bucket bucket[4]");
+        .containsExactly("1000 ts_day day", "1003 user_id_bucket_4 bucket[4]");
   }
 
   @Test
@@ -143,7 +143,7 @@ class SpecEvolutionTest {
     PartitionSpec spec = table.updateSpec("day(ts), bucket(8, user_id)");
     assertThat(spec.specId()).isEqualTo(2);
     assertThat(fields(spec)).as("ids continue from the winner's last-partition-id")
-        .containsExactly("1000 ts_day day", "1002 user_id_bucket bucket[8]");
+        .containsExactly("1000 ts_day day", "1002 user_id_bucket_8 bucket[8]");
   }
 
   private static Set<Object> userIds(Table table, String filter) {

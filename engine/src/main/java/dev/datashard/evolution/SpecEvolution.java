@@ -13,8 +13,9 @@ import java.util.Optional;
 
 /**
  * A table's new partition spec from spec text, with ids as Iceberg's {@code UpdatePartitionSpec}
- * assigns them in format version 2: a field of an earlier spec (same source column, transform and
- * name) keeps its field id, every other field takes the next id after {@code last-partition-id};
+ * assigns them in format version 2: a field of an earlier spec (same source column and transform,
+ * and name if one is given) keeps its field id and name, every other field takes the next id after
+ * {@code last-partition-id};
  * a field left out is simply absent (only version 1 keeps removed fields as {@code void}). A spec
  * with the same fields as one the table has keeps that spec's id; otherwise it takes the next id.
  */
@@ -30,12 +31,35 @@ public final class SpecEvolution {
     int nextId = base.lastPartitionId() + 1;
     List<PartitionField> fields = new ArrayList<>();
     for (PartitionField field : parsed.fields()) {
+      String source = parsed.sourceField(field).name();
+      // A field named by default matches an earlier one of any name, as Iceberg's does when added
+      // without a name; one named with 'as' only an earlier one of that name.
+      boolean defaultName = field.name().equals(source + field.transform().nameSuffix());
       Optional<PartitionField> same = earlier.stream().filter(e -> e.sourceId() == field.sourceId()
-          && e.transform().equals(field.transform()) && e.name().equals(field.name())).findFirst();
-      int fieldId = same.isPresent() ? same.get().fieldId() : nextId++;
-      fields.add(new PartitionField(field.sourceId(), fieldId, field.name(), field.transform()));
+          && e.transform().equals(field.transform()) && (defaultName || e.name().equals(field.name()))).findFirst();
+      if (same.isPresent()) {
+        fields.add(same.get());
+      } else {
+        String name = defaultName ? addedName(source, field.transform()) : field.name();
+        fields.add(new PartitionField(field.sourceId(), nextId++, name, field.transform()));
+      }
     }
     return new PartitionSpec(base.schema(), specId(base, fields), fields);
+  }
+
+  /**
+   * The default name of a field added to an existing table: Iceberg's {@code UpdatePartitionSpec}
+   * names bucket and truncate fields with their argument ({@code user_id_bucket_16}), unlike its
+   * spec builder at create ({@code user_id_bucket}).
+   */
+  private static String addedName(String source, Transform transform) {
+    if (transform instanceof Transform.Bucket bucket) {
+      return source + "_bucket_" + bucket.numBuckets();
+    }
+    if (transform instanceof Transform.Truncate truncate) {
+      return source + "_trunc_" + truncate.width();
+    }
+    return source + transform.nameSuffix();
   }
 
   private static int specId(TableMetadata base, List<PartitionField> fields) {

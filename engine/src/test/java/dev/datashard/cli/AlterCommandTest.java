@@ -115,7 +115,7 @@ class AlterCommandTest {
   void partitionByChangesTheSpecOfNewDataAndFilesShowWhatSurvives() throws IOException {
     String table = createTable();
     assertThat(ok("alter", table, "partition-by", "event, bucket(4, user_id)").out().trim())
-        .isEqualTo("partition spec 1 is the default: event = identity(event), user_id_bucket = bucket[4](user_id)");
+        .isEqualTo("partition spec 1 is the default: event = identity(event), user_id_bucket_4 = bucket[4](user_id)");
     Path rows = Files.writeString(dir.resolve("b.jsonl"), """
         {"user_id": 2, "event": "click"}
         {"user_id": 3, "event": "logout"}
