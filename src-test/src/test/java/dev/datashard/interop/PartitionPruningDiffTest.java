@@ -48,7 +48,7 @@ class PartitionPruningDiffTest {
       "month(ts), s, bucket(6, date), bucket(7, tstz), dec9");
   private static final int APPENDS = 5;
   private static final int ROWS_PER_APPEND = 24;
-  private static final int FILTERS = 24;
+  private static final int FILTERS = 16;
 
   @RegisterExtension final LocalShard local = new LocalShard();
 
