@@ -148,6 +148,14 @@ public final class Scan {
     return planner().files();
   }
 
+  /**
+   * What a read would fetch, planned from metadata alone: the files it opens and, in its
+   * statistics, how many manifests and files the partition and column pruning kept.
+   */
+  public ScanPlan plan() {
+    return planner().plan();
+  }
+
   /** Rows in the snapshot: from metadata only, unless a filter or delete files make reading necessary. */
   public long rowCount() {
     return count().rows();

@@ -1,11 +1,14 @@
 package dev.datashard;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.datashard.commit.FileChangeCommit;
 import dev.datashard.commit.IdempotencyKeys;
 import dev.datashard.commit.MetadataCommit;
 import dev.datashard.commit.OrphanFiles;
 import dev.datashard.commit.SnapshotExpiry;
 import dev.datashard.commit.TableOperations;
+import dev.datashard.evolution.SpecEvolution;
 import dev.datashard.metadata.TableMetadata;
 import dev.datashard.metadata.TableProperties;
 import dev.datashard.partition.PartitionSpec;
@@ -172,6 +175,28 @@ public final class Table {
   /** Compacts small files ({@link Compaction}). */
   public Compaction rewriteDataFiles() {
     return new Compaction(this);
+  }
+
+  /**
+   * Partitions new data by the spec {@code text} describes ({@code "month(ts), region"}; empty for
+   * unpartitioned), as Iceberg's partition evolution: data already written keeps its spec, and
+   * scans prune each manifest by its own. Fields of earlier specs keep their ids, a spec equal to an
+   * earlier one keeps its id; committed with the optimistic retry of every metadata change, the
+   * text applied again to the newest version after a lost race. A bad spec (unknown column,
+   * transform invalid for the type, duplicate names) is a {@link ValidationException} and changes
+   * nothing. Returns the new default spec.
+   */
+  public PartitionSpec updateSpec(String text) {
+    requireNonNull(text, "text");
+    PartitionSpec wanted = SpecEvolution.evolve(metadata(), text); // refuses bad text before any commit
+    if (wanted.specId() == metadata().defaultSpecId()) {
+      return partitionSpec();
+    }
+    MetadataCommit.commit(ops, "partition spec update", base -> {
+      PartitionSpec spec = SpecEvolution.evolve(base.metadata(), text);
+      return base.metadata().withDefaultSpec(spec, System.currentTimeMillis(), base.file());
+    });
+    return partitionSpec();
   }
 
   public Scan newScan() {

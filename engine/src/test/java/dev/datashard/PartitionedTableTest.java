@@ -156,6 +156,30 @@ class PartitionedTableTest {
   }
 
   @Test
+  void openFilesAreCappedByFinishingTheLeastRecentlyWritten() {
+    Table table = warehouse.shard().createTable("events", EVENTS, "day(ts), region",
+        Map.of("write.datashard.max-open-files", "2"));
+    List<Map<String, Object>> rows = events(500); // 12 partitions, interleaved row by row
+    try (Transaction tx = table.newTransaction()) {
+      // Five batches of one append: every batch meets every partition again.
+      for (int from = 0; from < 500; from += 100) {
+        tx.appendRecords(rows.subList(from, from + 100));
+      }
+      tx.commit();
+    }
+    List<DataFile> files = table.newScan().files();
+    assertThat(files.size()).as("partitions reopened after their file was finished").isGreaterThan(12);
+    Map<PartitionKey, Long> expected = new HashMap<>();
+    rows.forEach(row -> expected.merge(keyOf(row), 1L, Long::sum));
+    Map<PartitionKey, Long> counted = new HashMap<>();
+    files.forEach(file -> counted.merge(file.partition(), file.recordCount(), Long::sum));
+    assertThat(counted).isEqualTo(expected);
+    assertThat(table.newScan().toRecords()).hasSize(500);
+    assertThatThrownBy(() -> table.setProperties(Map.of("write.datashard.max-open-files", "0")))
+        .isInstanceOf(ValidationException.class).hasMessageContaining("max-open-files");
+  }
+
+  @Test
   void addingExistingFilesToAPartitionedTableIsRefused() {
     Table table = warehouse.shard().createTable("events", EVENTS, "region", Map.of());
     try (Transaction tx = table.newTransaction()) {

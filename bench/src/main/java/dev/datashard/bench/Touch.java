@@ -2,6 +2,7 @@ package dev.datashard.bench;
 
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
@@ -26,6 +27,10 @@ public final class Touch {
     if (vector instanceof BigIntVector longs) {
       for (int i = 0; i < rows; i++) {
         sum += longs.get(i);
+      }
+    } else if (vector instanceof TimeStampVector timestamps) {
+      for (int i = 0; i < rows; i++) {
+        sum += timestamps.get(i);
       }
     } else if (vector instanceof VarCharVector strings) {
       for (int i = 0; i < rows; i++) {

@@ -72,8 +72,7 @@ public final class Compactions {
     try (DataFileWriter writer = new DataFileWriter(allocator, ops.storage(), ops.location(), metadata.defaultSpec(),
         properties)) {
       for (FileScanTask task : chosen) {
-        ScanPlan plan = new ScanPlan(Optional.empty(), scan.projection(), Optional.empty(),
-            List.of(task.everyRowGroup()));
+        ScanPlan plan = ScanPlan.ofFiles(scan.projection(), List.of(task.everyRowGroup()));
         try (ArrowReader rows = PlanReader.open(plan, ops.storage(), ops.location(), allocator, BATCH_ROWS,
             READ_AHEAD_BYTES)) {
           writer.write(rows);

@@ -10,7 +10,6 @@ import dev.datashard.read.PlanReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
 
@@ -30,7 +29,7 @@ public final class CopyOnWrite {
   public static void rewrite(List<FileMatches> files, Projection projection, BoundFilter filter, DataFileWriter writer,
       Storage storage, String tableLocation, BufferAllocator allocator) {
     for (FileMatches file : files) {
-      ScanPlan plan = new ScanPlan(Optional.empty(), projection, Optional.empty(), List.of(file.task().everyRowGroup()));
+      ScanPlan plan = ScanPlan.ofFiles(projection, List.of(file.task().everyRowGroup()));
       ArrowReader rows = PlanReader.open(plan, storage, tableLocation, allocator, BATCH_ROWS, READ_AHEAD_BYTES);
       // The filtering reader owns the file's reader and closes it.
       try (ArrowReader surviving = new FilteringReader(allocator, rows, filter, projection.filterColumns(),

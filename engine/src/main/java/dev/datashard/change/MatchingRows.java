@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.BitSet;
 import java.util.List;
-import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
@@ -36,8 +35,7 @@ final class MatchingRows {
       String tableLocation, BufferAllocator allocator) {
     FileDeletes deletes = FileDeletes.load(task, columns, allocator, storage, tableLocation);
     FileScanTask wholeFile = new FileScanTask(task.file(), RowGroups.ALL);
-    ScanPlan plan = new ScanPlan(Optional.empty(), new Projection(columns, columns), Optional.empty(),
-        List.of(wholeFile));
+    ScanPlan plan = ScanPlan.ofFiles(new Projection(columns, columns), List.of(wholeFile));
     BitSet positions = new BitSet();
     long position = 0;
     long deletedRows = 0;

@@ -6,6 +6,8 @@ import dev.datashard.Table;
 import dev.datashard.Type;
 import dev.datashard.UpdateSchema;
 import dev.datashard.ValidationException;
+import dev.datashard.partition.PartitionSpec;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine;
@@ -21,12 +23,14 @@ import picocli.CommandLine.Spec;
  * {@code datashard alter TABLE CHANGE ...}: one schema change, committed as a new schema (see
  * {@link UpdateSchema}). Columns of structs are named {@code parent.child}.
  */
-@Command(name = "alter", description = "Changes the table's schema (Iceberg's schema evolution rules).",
+@Command(name = "alter", description = "Changes the table's schema or partition spec (Iceberg's evolution rules).",
     footer = {"%nExample:", "  datashard alter events add-column country string --after event",
+        "  datashard alter events partition-by \"month(ts), region\"",
         "  datashard alter events rename-column event event_type",
         "  datashard alter events promote-column amount \"decimal(20,2)\""},
     subcommands = {AlterCommand.AddColumn.class, AlterCommand.RenameColumn.class, AlterCommand.DropColumn.class,
-        AlterCommand.PromoteColumn.class, AlterCommand.MakeOptional.class, AlterCommand.MoveColumn.class})
+        AlterCommand.PromoteColumn.class, AlterCommand.MakeOptional.class, AlterCommand.MoveColumn.class,
+        AlterCommand.PartitionBy.class})
 final class AlterCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -36,7 +40,7 @@ final class AlterCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     throw new CommandLine.ParameterException(spec.commandLine(), "missing the change: add-column, rename-column, "
-        + "drop-column, promote-column, make-optional or move-column");
+        + "drop-column, promote-column, make-optional, move-column or partition-by");
   }
 
   /** Commits the change and prints the new schema id. */
@@ -122,6 +126,29 @@ final class AlterCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       return alter.commit(spec, update -> update.renameColumn(name, newName));
+    }
+  }
+
+  @Command(name = "partition-by", description = {"Partitions new data by SPEC; data already written keeps "
+      + "its partitioning, and scans prune each file by its own.", "SPEC as for create --partition-by: "
+      + "\"day(ts), bucket(16, user_id)\"; \"\" for unpartitioned."})
+  static final class PartitionBy implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @ParentCommand AlterCommand alter;
+
+    @Parameters(index = "0", paramLabel = "SPEC")
+    String text;
+
+    @Override
+    public Integer call() {
+      try (DataShard shard = Main.openStore()) {
+        PartitionSpec partitionSpec = shard.loadTable(alter.table).updateSpec(text);
+        List<String> fields = partitionSpec.fields().stream().map(field -> field.name() + " = " + field.transform()
+            + "(" + partitionSpec.sourceField(field).name() + ")").toList();
+        spec.commandLine().getOut().println("partition spec " + partitionSpec.specId() + " is the default: "
+            + (fields.isEmpty() ? "unpartitioned" : String.join(", ", fields)));
+      }
+      return 0;
     }
   }
 

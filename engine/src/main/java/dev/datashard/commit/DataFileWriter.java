@@ -40,7 +40,9 @@ import org.apache.arrow.vector.ipc.ArrowReader;
  *
  * <p>In a partitioned table each batch's rows are grouped by partition ({@link PartitionSpec#partitionKeys})
  * and each group goes to its partition's open file, under {@code data/<partition path>/}: one open
- * file per partition seen so far, so memory grows with the number of partitions an append spans.
+ * file per partition, at most {@code write.datashard.max-open-files} at once (opening one more
+ * finishes the least recently written, and that partition's later rows start a new file), so
+ * memory stays bounded however many partitions an append spans.
  * A group of consecutive rows is written as a range of the batch, any other group is first copied
  * into a batch of its own.
  *
@@ -60,8 +62,12 @@ public final class DataFileWriter implements AutoCloseable {
   private final ParquetWriteOptions options;
   private final long targetFileSize;
   private final List<PendingFile> finished = new ArrayList<>();
-  /** The open file of each partition (one entry, {@link PartitionKey#UNPARTITIONED}, when unpartitioned). */
-  private final Map<PartitionKey, OpenFile> open = new LinkedHashMap<>();
+  private final int maxOpenFiles;
+  /**
+   * The open file of each partition (one entry, {@link PartitionKey#UNPARTITIONED}, when
+   * unpartitioned), least recently written first.
+   */
+  private final Map<PartitionKey, OpenFile> open = new LinkedHashMap<>(16, 0.75f, true);
   private RuntimeException broken;
   private boolean closed;
 
@@ -75,6 +81,7 @@ public final class DataFileWriter implements AutoCloseable {
     this.spec = spec;
     this.options = WriteProperties.parquetOptions(properties);
     this.targetFileSize = WriteProperties.targetFileSizeBytes(properties);
+    this.maxOpenFiles = WriteProperties.maxOpenFiles(properties);
   }
 
   /** One file being written: its partition, staging directory, Parquet writer and statistics. */
@@ -155,6 +162,9 @@ public final class DataFileWriter implements AutoCloseable {
       int end = Math.min(to, start + SLICE_ROWS);
       OpenFile file = open.get(partition);
       if (file == null) {
+        if (open.size() >= maxOpenFiles) {
+          finishOpenFile(open.keySet().iterator().next());
+        }
         file = new OpenFile(partition, arrowSchema);
         open.put(partition, file);
       }

@@ -62,7 +62,7 @@ public final class PartitionSummaries {
   }
 
   /** The spec's binary single-value serialization of a storage-form value, or null. */
-  static byte[] singleValue(Type type, Object value) {
+  public static byte[] singleValue(Type type, Object value) {
     if (value == null) {
       return null;
     }

@@ -3,6 +3,7 @@ package dev.datashard.metadata;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.datashard.partition.PartitionSpec;
 import dev.datashard.Schema;
 import dev.datashard.Snapshot;
@@ -166,6 +167,29 @@ public record TableMetadata(
     }
     return successor(previousMetadataFile, nowMillis, lastSequenceNumber, properties, currentSnapshotId,
         snapshots, snapshotLog, newSchemas, schemaId, Math.max(lastColumnId, newLastColumnId));
+  }
+
+  /**
+   * Makes {@code spec} the default spec, for new data: added to {@code partition-specs} unless a
+   * spec of its id is there already (a spec evolved back to an earlier one reuses its id);
+   * {@code last-partition-id} never decreases.
+   */
+  public TableMetadata withDefaultSpec(PartitionSpec spec, long nowMillis, String previousMetadataFile) {
+    requireNonNull(spec, "spec");
+    ArrayNode specs = (ArrayNode) partitionSpecs.deepCopy();
+    boolean known = false;
+    for (JsonNode existing : partitionSpecs) {
+      known |= existing.path("spec-id").asInt(-1) == spec.specId();
+    }
+    if (!known) {
+      specs.add(spec.toJson());
+    }
+    TableMetadata next = successor(previousMetadataFile, nowMillis, lastSequenceNumber, properties,
+        currentSnapshotId, snapshots, snapshotLog, schemas, currentSchemaId, lastColumnId);
+    return new TableMetadata(formatVersion, tableUuid, location, lastSequenceNumber, next.lastUpdatedMillis,
+        lastColumnId, schemas, currentSchemaId, specs, spec.specId(), Math.max(lastPartitionId, spec.lastFieldId()),
+        sortOrders, defaultSortOrderId, properties, currentSnapshotId, snapshots, snapshotLog, next.metadataLog,
+        otherFields);
   }
 
   /**

@@ -21,13 +21,20 @@ public final class WriteProperties {
   public static final String PAGE_ROW_LIMIT = "write.parquet.page-row-limit";
   public static final String DICT_SIZE_BYTES = "write.parquet.dict-size-bytes";
   public static final String TARGET_FILE_SIZE_BYTES = "write.target-file-size-bytes";
+  /**
+   * DataShard's own: how many files (one per partition) an append keeps open at once; opening one
+   * more finishes the least recently written one. Iceberg has no such property and ignores it.
+   */
+  public static final String MAX_OPEN_FILES = "write.datashard.max-open-files";
 
   /** Iceberg's default target size of a data file: 512 MiB. */
   public static final long DEFAULT_TARGET_FILE_SIZE_BYTES = 512L * 1024 * 1024;
+  /** Each open file buffers up to a row group: 128 of them bound an append's memory on wide spans. */
+  public static final int DEFAULT_MAX_OPEN_FILES = 128;
 
   /** Every key these rules cover. */
   public static final Set<String> KEYS = Set.of(COMPRESSION_CODEC, COMPRESSION_LEVEL, ROW_GROUP_SIZE_BYTES,
-      PAGE_SIZE_BYTES, PAGE_ROW_LIMIT, DICT_SIZE_BYTES, TARGET_FILE_SIZE_BYTES);
+      PAGE_SIZE_BYTES, PAGE_ROW_LIMIT, DICT_SIZE_BYTES, TARGET_FILE_SIZE_BYTES, MAX_OPEN_FILES);
 
   private WriteProperties() {}
 
@@ -57,6 +64,7 @@ public final class WriteProperties {
       case PAGE_SIZE_BYTES, DICT_SIZE_BYTES -> parse(key, value, 1, ParquetWriteOptions.MAX_PAGE_SIZE_BYTES,
           "a number of bytes from 1 to " + ParquetWriteOptions.MAX_PAGE_SIZE_BYTES + " (1 GiB)");
       case PAGE_ROW_LIMIT -> parse(key, value, 1, Integer.MAX_VALUE, "a positive number of rows");
+      case MAX_OPEN_FILES -> parse(key, value, 1, Integer.MAX_VALUE, "a positive number of files");
       default -> throw new IllegalStateException(key);
     }
   }
@@ -136,6 +144,11 @@ public final class WriteProperties {
   /** The size at which an append closes a data file and starts the next. */
   public static long targetFileSizeBytes(Map<String, String> properties) {
     return orDefault(lenient(properties, TARGET_FILE_SIZE_BYTES, 1, Long.MAX_VALUE), DEFAULT_TARGET_FILE_SIZE_BYTES);
+  }
+
+  /** How many files an append keeps open at once ({@link #MAX_OPEN_FILES}). */
+  public static int maxOpenFiles(Map<String, String> properties) {
+    return (int) orDefault(lenient(properties, MAX_OPEN_FILES, 1, Integer.MAX_VALUE), DEFAULT_MAX_OPEN_FILES);
   }
 
   private static Long lenient(Map<String, String> properties, String key, long min, long max) {

@@ -8,11 +8,17 @@ import java.util.Optional;
 /**
  * What a scan reads, decided before any data byte is fetched: the snapshot (empty for a table
  * without data), the columns, the filter (empty when it keeps every row), and one task per data
- * file the manifests' statistics did not rule out, in manifest order.
+ * file the manifests' statistics did not rule out, in manifest order, and what pruning kept.
  */
 public record ScanPlan(Optional<Snapshot> snapshot, Projection projection, Optional<BoundFilter> filter,
-    List<FileScanTask> tasks) {
+    List<FileScanTask> tasks, PlanStatistics statistics) {
   public ScanPlan {
     tasks = List.copyOf(tasks);
+  }
+
+  /** A plan reading whole files chosen elsewhere (a rewrite's), every row of them. */
+  public static ScanPlan ofFiles(Projection projection, List<FileScanTask> tasks) {
+    return new ScanPlan(Optional.empty(), projection, Optional.empty(), tasks,
+        new PlanStatistics(0, 0, tasks.size(), tasks.size(), tasks.size()));
   }
 }

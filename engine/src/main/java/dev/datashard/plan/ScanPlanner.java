@@ -26,7 +26,8 @@ import java.util.function.Function;
 
 /**
  * Plans a scan of one version of a table's metadata: chooses the snapshot, reads its manifest
- * list and manifests, prunes data files by the manifests' statistics and resolves the columns.
+ * list and the manifests its partition summaries do not rule out, prunes data files by their
+ * partition tuples and the manifests' column statistics, and resolves the columns.
  * Reads metadata only, never a data file.
  */
 public final class ScanPlanner {
@@ -59,24 +60,28 @@ public final class ScanPlanner {
     Optional<Snapshot> snapshot = snapshot();
     Schema snapshotSchema = schemaOf(snapshot);
     DeleteIndex deletes = snapshot.map(this::deleteIndex).orElse(DeleteIndex.EMPTY);
+    PartitionPruning pruning = new PartitionPruning(metadata, snapshotSchema, filter);
     if (filter instanceof Expression.True) {
-      List<FileScanTask> tasks = liveFiles(snapshot, snapshotSchema).stream()
+      List<FileScanTask> tasks = liveFiles(snapshot, snapshotSchema, pruning).stream()
           .map(file -> file.task(RowGroups.ALL, deletes)).toList();
-      return new ScanPlan(snapshot, projection(snapshotSchema, tasks), Optional.empty(), tasks);
+      return new ScanPlan(snapshot, projection(snapshotSchema, tasks), Optional.empty(), tasks,
+          pruning.statistics(tasks.size()));
     }
     BoundFilter bound = Filters.bind(filter, snapshotSchema);
     Function<ParquetFooter, BitSet> rowGroups = RowGroups.matching(bound, snapshotSchema);
-    List<FileScanTask> tasks = liveFiles(snapshot, snapshotSchema).stream()
+    List<FileScanTask> tasks = liveFiles(snapshot, snapshotSchema, pruning).stream()
         .map(file -> file.task(rowGroups, deletes)).toList();
-    return new ScanPlan(snapshot, projection(snapshotSchema, tasks), Optional.of(bound), tasks);
+    return new ScanPlan(snapshot, projection(snapshotSchema, tasks), Optional.of(bound), tasks,
+        pruning.statistics(tasks.size()));
   }
 
   /** Whether any delete file applies to a file the scan reads: then only reading can count its rows. */
   public boolean hasDeletesToApply() {
     Optional<Snapshot> snapshot = snapshot();
     DeleteIndex deletes = snapshot.map(this::deleteIndex).orElse(DeleteIndex.EMPTY);
-    return !deletes.isEmpty() && liveFiles(snapshot, schemaOf(snapshot)).stream()
-        .anyMatch(file -> !file.task(RowGroups.ALL, deletes).deletes().isEmpty());
+    Schema snapshotSchema = schemaOf(snapshot);
+    return !deletes.isEmpty() && liveFiles(snapshot, snapshotSchema, new PartitionPruning(metadata, snapshotSchema,
+        filter)).stream().anyMatch(file -> !file.task(RowGroups.ALL, deletes).deletes().isEmpty());
   }
 
   /** The snapshot the scan reads, or empty for a table without data. */
@@ -148,12 +153,7 @@ public final class ScanPlanner {
 
   /** The live data files of the snapshot that the filter does not rule out. */
   public List<DataFile> files() {
-    Optional<Snapshot> snapshot = snapshot();
-    return files(snapshot, schemaOf(snapshot));
-  }
-
-  private List<DataFile> files(Optional<Snapshot> snapshot, Schema snapshotSchema) {
-    return liveFiles(snapshot, snapshotSchema).stream().map(LiveFile::file).toList();
+    return plan().tasks().stream().map(FileScanTask::file).toList();
   }
 
   /** A live data file with what deciding its delete files needs: its spec and data sequence number. */
@@ -163,20 +163,22 @@ public final class ScanPlanner {
     }
   }
 
-  /** The live data files of the snapshot that the filter does not rule out. */
-  private List<LiveFile> liveFiles(Optional<Snapshot> snapshot, Schema snapshotSchema) {
+  /** The live data files of the snapshot: pruned by partition (manifests, then files), then by column bounds. */
+  private List<LiveFile> liveFiles(Optional<Snapshot> snapshot, Schema snapshotSchema, PartitionPruning pruning) {
     BoundFilter bound = Filters.bind(filter, snapshotSchema);
-    return snapshot.map(this::liveFiles).orElse(List.of()).stream().filter(f -> bound.mightMatch(f.file())).toList();
+    return snapshot.map(s -> liveFiles(s, pruning)).orElse(List.of()).stream()
+        .filter(f -> bound.mightMatch(f.file())).toList();
   }
 
-  private List<LiveFile> liveFiles(Snapshot snapshot) {
-    List<ManifestFile> manifests = dataManifests(snapshot);
+  private List<LiveFile> liveFiles(Snapshot snapshot, PartitionPruning pruning) {
+    // Manifests the partition summaries rule out are never fetched.
+    List<ManifestFile> manifests = pruning.manifests(dataManifests(snapshot));
     List<CompletableFuture<byte[]>> reads = manifests.stream().map(m -> operations.readAsync(m.path())).toList();
     List<LiveFile> files = new ArrayList<>();
     for (int i = 0; i < manifests.size(); i++) {
       ManifestFile manifest = manifests.get(i);
       for (ManifestEntry entry : Manifests.readManifest(content(manifest, reads.get(i)), manifest.path())) {
-        if (entry.isLive()) {
+        if (entry.isLive() && pruning.mightMatch(manifest.specId(), entry.file())) {
           files.add(new LiveFile(entry.file(), manifest.specId(), entry.dataSequenceNumber(manifest)));
         }
       }

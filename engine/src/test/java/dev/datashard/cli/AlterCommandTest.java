@@ -111,6 +111,28 @@ class AlterCommandTest {
     assertThat(usage.code()).isEqualTo(2);
   }
 
+  @Test
+  void partitionByChangesTheSpecOfNewDataAndFilesShowWhatSurvives() throws IOException {
+    String table = createTable();
+    assertThat(ok("alter", table, "partition-by", "event, bucket(4, user_id)").out().trim())
+        .isEqualTo("partition spec 1 is the default: event = identity(event), user_id_bucket_4 = bucket[4](user_id)");
+    Path rows = Files.writeString(dir.resolve("b.jsonl"), """
+        {"user_id": 2, "event": "click"}
+        {"user_id": 3, "event": "logout"}
+        """);
+    ok("append", table, rows.toString());
+    Result files = ok("files", table, "--where", "event = 'click'");
+    // Spec 1's manifest (click to logout) is read, its logout file skipped by partition; the
+    // unpartitioned first file (login) is skipped by its column bounds.
+    assertThat(files.out().lines().skip(2)).hasSize(1).allMatch(line -> line.contains("/event=click/"));
+    assertThat(files.err().trim())
+        .isEqualTo("manifests read: 2 of 2; files: 3 live in those, 2 kept by partition, 1 by column bounds");
+    assertRefused(run("alter", table, "partition-by", "day(event)"), "'event'", "string");
+    assertRefused(run("alter", table, "partition-by", "bucket(4, nope)"), "nope", "unknown column");
+    assertThat(ok("alter", table, "partition-by", "").out()).contains("partition spec 0 is the default: unpartitioned"); // the first spec, reused
+    assertThat(ok("count", table).out().trim()).isEqualTo("3");
+  }
+
   private static void assertRefused(Result result, String column, String rule) {
     assertThat(result.code()).isEqualTo(1);
     assertThat(result.err().lines()).singleElement().asString().contains(column, rule);

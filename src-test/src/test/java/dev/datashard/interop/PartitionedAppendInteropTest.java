@@ -115,7 +115,7 @@ class PartitionedAppendInteropTest {
   }
 
   /** Every data file's partition tuple is Iceberg's partition of each of its rows; returns the number of files. */
-  private static int checkEveryFilesTuple(Table iceberg) {
+  static int checkEveryFilesTuple(Table iceberg) {
     PartitionSpec spec = iceberg.spec();
     Comparator<StructLike> tuples = Comparators.forType(spec.partitionType());
     PartitionKey key = new PartitionKey(spec, iceberg.schema());

@@ -11,10 +11,23 @@ final class RandomFilters {
   private static final List<String> TRICKY = List.of("f", "d", "s", "u", "bin");
   private final Random random;
   private final RandomValues values;
+  private final List<String> columns;
+  private final List<String> tricky;
 
   RandomFilters(Random random, RandomValues values) {
+    this(random, values, RandomValues.COLUMNS, TRICKY);
+  }
+
+  /** Filters on {@code columns} only (e.g. a spec's partition sources), each as often as another. */
+  RandomFilters(Random random, RandomValues values, List<String> columns) {
+    this(random, values, columns, List.of());
+  }
+
+  private RandomFilters(Random random, RandomValues values, List<String> columns, List<String> tricky) {
     this.random = random;
     this.values = values;
+    this.columns = List.copyOf(columns);
+    this.tricky = tricky;
   }
 
   Expression next() {
@@ -37,8 +50,8 @@ final class RandomFilters {
 
   private Expression predicate() {
     // The columns whose order has pitfalls (NaN, -0.0, code points, unsigned bytes) come up twice as often.
-    String column = random.nextInt(3) == 0 ? TRICKY.get(random.nextInt(TRICKY.size()))
-        : RandomValues.COLUMNS.get(random.nextInt(RandomValues.COLUMNS.size()));
+    String column = !tricky.isEmpty() && random.nextInt(3) == 0 ? tricky.get(random.nextInt(tricky.size()))
+        : columns.get(random.nextInt(columns.size()));
     return switch (random.nextInt(column.equals("s") ? 7 : 5)) {
       case 0, 1 -> new Expression.Comparison(column, Operator.values()[random.nextInt(Operator.values().length)],
           values.literal(column));
