@@ -1,17 +1,20 @@
 package dev.datashard.cli;
 
 import io.airlift.compress.zstd.ZstdInputStream;
+import dev.datashard.ValidationException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * An input file, its format (its lower-case name less any compression suffix) and its bytes
- * decompressed: {@code .gz} (the JDK's gzip) and {@code .zst} (aircompressor's pure-Java zstd, already on the classpath for
- * Parquet, so no native library is unpacked to read it).
+ * decompressed: {@code .gz} (the JDK's gzip) and {@code .zst} (aircompressor's pure-Java zstd,
+ * already on the classpath for Parquet, so no native library is unpacked to read it).
  */
 record TextInput(Path file, String format, Compression compression) {
   enum Compression { NONE, GZIP, ZSTD }
@@ -35,12 +38,21 @@ record TextInput(Path file, String format, Compression compression) {
     try {
       return switch (compression) {
         case NONE -> raw;
-        case GZIP -> new GZIPInputStream(raw, BUFFER_SIZE);
+        case GZIP -> gzip(raw);
         case ZSTD -> new ZstdInputStream(raw);
       };
     } catch (IOException | RuntimeException e) {
       raw.close();
       throw e;
+    }
+  }
+
+  private static InputStream gzip(InputStream raw) throws IOException {
+    try {
+      return new GZIPInputStream(raw, BUFFER_SIZE);
+    } catch (ZipException | EOFException e) {
+      // The header is read here, before any line.
+      throw new ValidationException("line 1: the compressed input is damaged or cut short (" + e.getMessage() + ")");
     }
   }
 }
