@@ -113,13 +113,26 @@ final class BatchRows implements AutoCloseable {
     return row;
   }
 
-  /** Starts an empty batch in the same buffers. */
+  /** Starts an empty batch, in new buffers if the last batch's were moved out. */
   void clear() {
     for (FieldVector vector : root.getFieldVectors()) {
-      vector.reset();
+      if (vector.getValueCapacity() == 0) {
+        vector.setInitialCapacity(capacity);
+        vector.allocateNew();
+      } else {
+        vector.reset();
+      }
     }
     Arrays.fill(given, 0);
     row = 0;
+  }
+
+  /** Moves the sealed batch's buffers, without copying them, into {@code target} (of the same schema). */
+  void moveTo(VectorSchemaRoot target) {
+    for (int c = 0; c < columns.length; c++) {
+      root.getVector(c).makeTransferPair(target.getVector(c)).transfer();
+    }
+    target.setRowCount(root.getRowCount());
   }
 
   @Override

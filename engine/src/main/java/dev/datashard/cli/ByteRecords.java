@@ -49,6 +49,13 @@ final class ByteRecords implements Closeable {
       int stop = limit;
       if (quotes) {
         while (scan < stop) {
+          if (scan + 8 <= stop) {
+            long word = Swar.word(bytes, scan);
+            if ((Swar.matches(word, (byte) '\n') | Swar.matches(word, (byte) '"')) == 0) {
+              scan += 8;
+              continue;
+            }
+          }
           byte b = bytes[scan];
           if (b == '"') {
             quoted = !quoted;
@@ -61,7 +68,19 @@ final class ByteRecords implements Closeable {
           scan++;
         }
       } else {
-        while (scan < stop && bytes[scan] != '\n') {
+        while (scan < stop) {
+          if (scan + 8 <= stop) {
+            long newline = Swar.matches(Swar.word(bytes, scan), (byte) '\n');
+            if (newline == 0) {
+              scan += 8;
+              continue;
+            }
+            scan += Swar.firstMatch(newline);
+            break;
+          }
+          if (bytes[scan] == '\n') {
+            break;
+          }
           scan++;
         }
       }

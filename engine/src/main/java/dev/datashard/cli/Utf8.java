@@ -8,6 +8,10 @@ final class Utf8 {
   static int firstInvalid(byte[] bytes, int from, int to) {
     int i = from;
     while (i < to) {
+      if (i + 8 <= to && !Swar.hasNonAscii(Swar.word(bytes, i))) {
+        i += 8;
+        continue;
+      }
       int b = bytes[i];
       if (b >= 0) {
         i++;
