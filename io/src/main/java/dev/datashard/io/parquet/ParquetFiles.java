@@ -35,8 +35,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
  */
 public final class ParquetFiles {
   static {
-    // Before anything of arrow-dataset asks Arrow's loader for the library.
-    DatasetLibrary.ensureLoaded();
+    // Before anything of arrow-dataset asks Arrow's loaders for the libraries.
+    NativeLibraries.ensureLoaded();
   }
 
   /** Arrow field metadata key the Parquet writer turns into a Parquet field id, and back. */

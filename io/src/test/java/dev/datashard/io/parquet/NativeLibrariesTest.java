@@ -12,15 +12,15 @@ import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The per-user cache of arrow-dataset's native library: unpacked once, whole, under its checksum. */
-class DatasetLibraryTest {
+/** The per-user cache of Arrow's native libraries: unpacked once, whole, under its checksum. */
+class NativeLibrariesTest {
   @TempDir Path cache;
 
   @Test
   void theLibraryIsUnpackedOnceUnderItsChecksumAndAbandonedPartialsGo() throws IOException {
-    Path library = DatasetLibrary.cached(cache);
-    JarURLConnection jar = (JarURLConnection) org.apache.arrow.dataset.jni.JniLoader.class.getClassLoader()
-        .getResource("arrow_dataset_jni/" + DatasetLibrary.arch() + "/" + System.mapLibraryName("arrow_dataset_jni")).openConnection();
+    NativeLibraries.Library dataset = NativeLibraries.Library.DATASET;
+    Path library = NativeLibraries.cached(dataset, cache);
+    JarURLConnection jar = (JarURLConnection) getClass().getClassLoader().getResource(dataset.resource()).openConnection();
     long crc = jar.getJarEntry().getCrc();
     assertThat(library.getParent().getFileName().toString())
         .isEqualTo(String.format("%08x-%d", crc, jar.getJarEntry().getSize()));
@@ -31,15 +31,23 @@ class DatasetLibraryTest {
     long deadPid = ProcessHandle.current().pid() + 1_000_000;
     Path abandoned = Files.writeString(library.resolveSibling(library.getFileName() + "." + deadPid + ".partial"), "x");
     Path live = Files.writeString(library.resolveSibling(library.getFileName() + ".1.partial"), "x");
-    assertThat(DatasetLibrary.cached(cache)).isEqualTo(library);
+    assertThat(NativeLibraries.cached(dataset, cache)).isEqualTo(library);
     assertThat(abandoned).doesNotExist();
     assertThat(live).exists();
 
     // Found again without unpacking.
     FileTime unpacked = Files.getLastModifiedTime(library);
     Files.setLastModifiedTime(library, FileTime.fromMillis(unpacked.toMillis() - 60_000));
-    DatasetLibrary.cached(cache);
+    NativeLibraries.cached(dataset, cache);
     assertThat(Files.getLastModifiedTime(library).toMillis()).isEqualTo(unpacked.toMillis() - 60_000);
+  }
+
+  @Test
+  void theCDataLibraryHasItsOwnPlace() throws IOException {
+    Path dataset = NativeLibraries.cached(NativeLibraries.Library.DATASET, cache);
+    Path cData = NativeLibraries.cached(NativeLibraries.Library.C_DATA, cache);
+    assertThat(cData.getFileName().toString()).isEqualTo(System.mapLibraryName("arrow_cdata_jni"));
+    assertThat(cData.getParent()).isNotEqualTo(dataset.getParent());
   }
 
   private static long crcOf(Path file) throws IOException {

@@ -15,39 +15,62 @@ import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.Set;
 import java.util.jar.JarEntry;
-import org.apache.arrow.dataset.jni.JniLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads arrow-dataset's native library (about 76 MB) from a per-user cache,
- * {@code ~/.cache/datashard/native/<crc32>-<size>/} (or under {@code $XDG_CACHE_HOME}), keyed by
- * the checksum and size the jar records for it. Arrow's own {@link JniLoader} copies it into a new
- * temporary file on every start, which a killed process leaves behind, and which costs a start
- * about a quarter of a second. The cache is written to a partial file and renamed into place, so
+ * Loads Arrow's native libraries, arrow-dataset's (about 76 MB) and the C data interface's, from a
+ * per-user cache, {@code ~/.cache/datashard/native/<crc32>-<size>/} (or under
+ * {@code $XDG_CACHE_HOME}), keyed by the checksum and size the jar records for each. Arrow's own
+ * loaders copy each into a new temporary file on every start, which a killed process leaves
+ * behind, and which cost a scan's start about a quarter of a second each. The cache is written to a partial file and renamed into place, so
  * concurrent or killed processes never see half a library. If anything here fails, Arrow's loader
  * runs as before.
  */
-final class DatasetLibrary {
-  private static final Logger LOG = LoggerFactory.getLogger(DatasetLibrary.class);
-  private static final String NAME = "arrow_dataset_jni";
+final class NativeLibraries {
+  private static final Logger LOG = LoggerFactory.getLogger(NativeLibraries.class);
+  /** A library, its name in the jar, the Arrow loader that would unpack it, and whether that loader registers the S3 shutdown hook. */
+  enum Library {
+    DATASET("arrow_dataset_jni", org.apache.arrow.dataset.jni.JniLoader.class, true),
+    C_DATA("arrow_cdata_jni", org.apache.arrow.c.jni.JniLoader.class, false);
+
+    private final String name;
+    private final Class<?> loader;
+    private final boolean s3Hook;
+
+    Library(String name, Class<?> loader, boolean s3Hook) {
+      this.name = name;
+      this.loader = loader;
+      this.s3Hook = s3Hook;
+    }
+
+    String fileName() {
+      return System.mapLibraryName(name);
+    }
+
+    String resource() {
+      return name + "/" + arch() + "/" + fileName();
+    }
+  }
+
   private static final String PARTIAL = ".partial";
   private static boolean loaded;
 
-  private DatasetLibrary() {}
+  private NativeLibraries() {}
 
-  /** Loads the library once per JVM, before anything of arrow-dataset needs it. */
+  /** Loads the libraries once per JVM, before anything of Arrow's asks its loaders for them. */
   static synchronized void ensureLoaded() {
     if (loaded) {
       return;
     }
     loaded = true;
-    try {
-      Path library = cached(cacheRoot());
-      System.load(library.toString());
-      skipArrowsLoader();
-    } catch (IOException | ReflectiveOperationException | RuntimeException | UnsatisfiedLinkError e) {
-      LOG.debug("arrow-dataset's library not loaded from the cache; Arrow's loader unpacks it", e);
+    for (Library library : Library.values()) {
+      try {
+        System.load(cached(library, cacheRoot()).toString());
+        skipArrowsLoader(library);
+      } catch (IOException | ReflectiveOperationException | RuntimeException | UnsatisfiedLinkError e) {
+        LOG.debug("{} not loaded from the cache; Arrow's loader unpacks it", library.name, e);
+      }
     }
   }
 
@@ -59,9 +82,9 @@ final class DatasetLibrary {
   }
 
   /** The library as a file: in the cache under {@code root}, unpacked there first if needed; or the resource itself if it is a file. */
-  static Path cached(Path root) throws IOException {
-    String resource = NAME + "/" + arch() + "/" + System.mapLibraryName(NAME);
-    URL url = JniLoader.class.getClassLoader().getResource(resource);
+  static Path cached(Library lib, Path root) throws IOException {
+    String resource = lib.resource();
+    URL url = lib.loader.getClassLoader().getResource(resource);
     if (url == null) {
       throw new IOException(resource + " is not on the class path");
     }
@@ -78,7 +101,7 @@ final class DatasetLibrary {
       throw new IOException(url + ": the jar does not record the library's checksum");
     }
     Path directory = root.resolve("native").resolve(String.format(Locale.ROOT, "%08x-%d", entry.getCrc(), entry.getSize()));
-    Path library = directory.resolve(System.mapLibraryName(NAME));
+    Path library = directory.resolve(lib.fileName());
     if (Files.isRegularFile(library) && Files.size(library) == entry.getSize()) {
       return library;
     }
@@ -113,7 +136,7 @@ final class DatasetLibrary {
   }
 
   /** Arrow's names for the machine (its jar's directories). */
-  static String arch() {
+  private static String arch() {
     String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
     return switch (arch) {
       case "amd64", "x86_64" -> "x86_64";
@@ -126,15 +149,17 @@ final class DatasetLibrary {
    * Tells Arrow's loader the library is loaded (it has no public way), and registers the S3
    * shutdown hook it would have registered.
    */
-  private static void skipArrowsLoader() throws ReflectiveOperationException {
-    JniLoader loader = JniLoader.get();
-    Field remaining = JniLoader.class.getDeclaredField("librariesToLoad");
+  private static void skipArrowsLoader(Library library) throws ReflectiveOperationException {
+    Object loader = library.loader.getMethod("get").invoke(null);
+    Field remaining = library.loader.getDeclaredField("librariesToLoad");
     remaining.setAccessible(true);
-    Method s3Hook = JniLoader.class.getDeclaredMethod("ensureS3FinalizedOnShutdown");
-    s3Hook.setAccessible(true);
     synchronized (loader) {
-      ((Set<?>) remaining.get(loader)).remove(NAME);
+      ((Set<?>) remaining.get(loader)).remove(library.name);
     }
-    s3Hook.invoke(loader);
+    if (library.s3Hook) {
+      Method s3Hook = library.loader.getDeclaredMethod("ensureS3FinalizedOnShutdown");
+      s3Hook.setAccessible(true);
+      s3Hook.invoke(loader);
+    }
   }
 }
