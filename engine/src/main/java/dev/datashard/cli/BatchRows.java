@@ -15,7 +15,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 /**
  * One batch of the table's rows being filled from text, row by row, column by column: remembers
  * which columns the current row gave, so that a column given twice is an error and one left out
- * is a null (or an error when required). Owns its root; reused from batch to batch.
+ * is a null (or an error when required). Owns its root; reused from batch to batch, its buffers
+ * handed on by {@link #moveTo}.
  */
 final class BatchRows implements AutoCloseable {
   private final VectorSchemaRoot root;
@@ -40,10 +41,6 @@ final class BatchRows implements AutoCloseable {
       columns[c] = new ColumnWriter(fields.get(c), vector);
       names[c] = fields.get(c).name().getBytes(StandardCharsets.UTF_8);
     }
-  }
-
-  VectorSchemaRoot root() {
-    return root;
   }
 
   /** The table column named by the UTF-8 bytes, trying {@code guess} first (names mostly come in table order); -1 if none. */

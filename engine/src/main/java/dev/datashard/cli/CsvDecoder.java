@@ -49,10 +49,8 @@ final class CsvDecoder implements RowDecoder {
       int row = rows.row();
       while (true) {
         i = value(i);
-        if (column < header.length) {
-          if (valueEnd > valueStart) {
-            rows.give(header[column], line).text(row, valueBytes, valueStart, valueEnd, line);
-          }
+        if (column < header.length && valueEnd > valueStart) {
+          rows.give(header[column], line).text(row, valueBytes, valueStart, valueEnd, line);
         }
         column++;
         if (i == end) {
