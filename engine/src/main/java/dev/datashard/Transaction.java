@@ -73,6 +73,11 @@ public final class Transaction implements AutoCloseable {
     }
   }
 
+  /** The table's schema, which every appended row must match. */
+  public Schema schema() {
+    return schema;
+  }
+
   public Transaction append(VectorSchemaRoot batch) {
     try (ArrowReader reader = new SingleBatchReader(table.allocator(), batch)) {
       return append(reader);

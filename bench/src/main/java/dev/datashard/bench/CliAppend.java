@@ -25,8 +25,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * {@code datashard append TABLE FILE.jsonl} of one JSONL file of {@code rows} five-column rows
- * (user_id long, event string, ts long, amount double, country string) into a new local table,
+ * {@code datashard append TABLE FILE} of one JSONL or CSV file ({@code format}) of {@code rows}
+ * five-column rows (user_id long, event string, ts long, amount double, country string) into a new local table,
  * through the CLI's entry point in this JVM (the JVM's start, about 0.5 s, is left out): parsing
  * and validating the text, building Arrow batches of 65,536 rows, writing the data files and the
  * commit. Records the number of data files the append made.
@@ -40,6 +40,9 @@ import org.openjdk.jmh.annotations.Warmup;
 public class CliAppend {
   @Param({"2000000"})
   public long rows;
+
+  @Param({"jsonl", "csv"})
+  public String format;
 
   private Path directory;
   private Path input;
@@ -56,14 +59,21 @@ public class CliAppend {
         {"id":3,"name":"ts","type":"long","required":true},
         {"id":4,"name":"amount","type":"double","required":false},
         {"id":5,"name":"country","type":"string","required":false}]}""");
-    input = directory.resolve("events.jsonl");
+    input = directory.resolve("events." + format);
     try (BufferedWriter out = Files.newBufferedWriter(input)) {
+      boolean csv = format.equals("csv");
+      if (csv) {
+        out.write("user_id,event,ts,amount,country\n");
+      }
       for (long i = 0; i < rows; i++) {
-        out.write("{\"user_id\":" + i + ",\"event\":\"" + Events.EVENTS[(int) (i % 5)] + "\",\"ts\":"
-            + (Events.T0 + i) + ",\"amount\":" + (i % 10_000) / 4.0 + ",\"country\":\"c" + i % 40 + "\"}\n");
+        String event = Events.EVENTS[(int) (i % 5)];
+        double amount = (i % 10_000) / 4.0;
+        out.write(csv ? i + "," + event + "," + (Events.T0 + i) + "," + amount + ",c" + i % 40 + "\n"
+            : "{\"user_id\":" + i + ",\"event\":\"" + event + "\",\"ts\":" + (Events.T0 + i) + ",\"amount\":"
+            + amount + ",\"country\":\"c" + i % 40 + "\"}\n");
       }
     }
-    Notes.record("cli.jsonl-bytes." + rows, Files.size(input));
+    Notes.record("cli." + format + "-bytes." + rows, Files.size(input));
   }
 
   @Setup(Level.Iteration)
@@ -75,7 +85,7 @@ public class CliAppend {
   @TearDown(Level.Iteration)
   public void countFiles() throws IOException {
     try (Stream<Path> files = Files.walk(Path.of(table, "data"))) {
-      Notes.record("cli.data-files." + rows, files.filter(p -> p.toString().endsWith(".parquet")).count());
+      Notes.record("cli." + format + "-data-files." + rows, files.filter(p -> p.toString().endsWith(".parquet")).count());
     }
   }
 

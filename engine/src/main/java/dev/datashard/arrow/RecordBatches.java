@@ -64,7 +64,7 @@ public final class RecordBatches {
         for (int c = 0; c < schema.fields().size(); c++) {
           Field field = schema.fields().get(c);
           set(root.getVector(c), row, field.type(), field.required(), record.get(field.name()),
-              row, field.name());
+              "record", row, field.name());
         }
       }
       root.setRowCount(records.size());
@@ -75,20 +75,31 @@ public final class RecordBatches {
     }
   }
 
+  /**
+   * Sets {@code field}'s value at {@code index}: null, or {@code value} checked as
+   * {@link #fromRecords} checks it, for callers that fill a batch's vectors themselves.
+   *
+   * @throws ValidationException starting with {@code unit} and {@code number} (such as "line 7")
+   *     and naming the field
+   */
+  public static void setField(FieldVector vector, int index, Field field, Object value, String unit, long number) {
+    set(vector, index, field.type(), field.required(), value, unit, number, field.name());
+  }
+
   private static void set(FieldVector vector, int index, Type type, boolean required, Object value,
-      int row, String path) {
+      String unit, long number, String path) {
     if (value == null) {
       if (required) {
-        throw new ValidationException("record " + row + ": required field '" + path + "' is "
+        throw new ValidationException(unit + " " + number + ": required field '" + path + "' is "
             + "missing or null");
       }
       setNull(vector, index, type);
       return;
     }
     try {
-      setValue(vector, index, type, value, row, path);
+      setValue(vector, index, type, value, unit, number, path);
     } catch (Values.BadValue e) {
-      throw new ValidationException("record " + row + ", field '" + path + "': " + e.getMessage());
+      throw new ValidationException(unit + " " + number + ", field '" + path + "': " + e.getMessage());
     }
   }
 
@@ -135,8 +146,8 @@ public final class RecordBatches {
     }
   }
 
-  private static void setValue(FieldVector vector, int index, Type type, Object value, int row,
-      String path) {
+  private static void setValue(FieldVector vector, int index, Type type, Object value, String unit,
+      long number, String path) {
     if (type instanceof Type.Primitive primitive) {
       switch (primitive) {
         case BOOLEAN -> ((BitVector) vector).setSafe(index, Values.toBoolean(value, type) ? 1 : 0);
@@ -167,13 +178,13 @@ public final class RecordBatches {
       StructVector structVector = (StructVector) vector;
       for (Object key : map.keySet()) {
         if (struct.fields().stream().noneMatch(f -> f.name().equals(key))) {
-          throw new ValidationException("record " + row + ": unknown field '" + path + "." + key + "'");
+          throw new ValidationException(unit + " " + number + ": unknown field '" + path + "." + key + "'");
         }
       }
       structVector.setIndexDefined(index);
       for (Field child : struct.fields()) {
         set((FieldVector) structVector.getChild(child.name()), index, child.type(), child.required(),
-            map.get(child.name()), row, path + "." + child.name());
+            map.get(child.name()), unit, number, path + "." + child.name());
       }
     } else if (type instanceof Type.ListOf list) {
       if (!(value instanceof Collection<?> items)) {
@@ -183,7 +194,7 @@ public final class RecordBatches {
       int offset = listVector.startNewValue(index);
       int i = 0;
       for (Object item : items) {
-        set(listVector.getDataVector(), offset + i, list.element(), list.elementRequired(), item, row,
+        set(listVector.getDataVector(), offset + i, list.element(), list.elementRequired(), item, unit, number,
             path + "[" + i + "]");
         i++;
       }
@@ -198,10 +209,10 @@ public final class RecordBatches {
       int i = 0;
       for (Map.Entry<?, ?> entry : map.entrySet()) {
         entries.setIndexDefined(offset + i);
-        set((FieldVector) entries.getChild("key"), offset + i, mapType.key(), true, entry.getKey(), row,
+        set((FieldVector) entries.getChild("key"), offset + i, mapType.key(), true, entry.getKey(), unit, number,
             path + ".key");
         set((FieldVector) entries.getChild("value"), offset + i, mapType.value(),
-            mapType.valueRequired(), entry.getValue(), row, path + "[" + entry.getKey() + "]");
+            mapType.valueRequired(), entry.getValue(), unit, number, path + "[" + entry.getKey() + "]");
         i++;
       }
       mapVector.endValue(index, map.size());

@@ -193,4 +193,91 @@ class InputFilesTest {
     assertThat(rows()).extracting(row -> row.get("ts"))
         .containsExactly(LocalDateTime.of(1600, 2, 29, 12, 0, 0, 1_000), LocalDateTime.of(2300, 1, 1, 0, 0));
   }
+
+  @Test
+  void unknownColumnsAndMissingRequiredFieldsAreErrors() {
+    String columns = "(table columns: id, s, d, f, t, ts)";
+    assertThat(rejected("colour.jsonl", "{\"id\":1}\n{\"id\":2,\"colour\":\"red\"}\n"))
+        .isEqualTo("line 2: unknown column 'colour' " + columns);
+    // A CSV names its columns once, in the header, so that is where the error points.
+    assertThat(rejected("colour.csv", "id,colour\n1,red\n")).isEqualTo("line 1: unknown column 'colour' " + columns);
+    assertThat(rejected("no-id.csv", "id,s\n1,a\n,b\n")).isEqualTo("line 3: required field 'id' is missing or null");
+    assertThat(rejected("no-id-column.csv", "s\na\n")).isEqualTo("line 2: required field 'id' is missing or null");
+    assertThat(rejected("null-id.jsonl", "{\"id\":null}\n")).isEqualTo("line 1: required field 'id' is missing or null");
+  }
+
+  @Test
+  void csvQuotesFollowRfc4180() throws IOException {
+    assertThat(rejected("after.csv", "id,s\n1,\"a\"b\n")).isEqualTo("line 2 is not valid CSV: text after the closing "
+        + "quote of a value");
+    assertThat(rejected("inside.csv", "id,s\n1,a\"b\n")).startsWith("line 2 is not valid CSV: a quote inside a value");
+
+    append("quotes.csv", "\"id\",s\r\n1,\"a, \"\"b\"\"\r\nc\"\r\n\r\n2,\"\"\r\n3,\r\n");
+    assertThat(rows()).extracting(row -> row.get("s")).containsExactly("a, \"b\"\r\nc", null, null);
+  }
+
+  @Test
+  void jsonEscapesAndOrderOfFieldsAreRead() throws IOException {
+    append("escapes.jsonl", "{\"s\":\"tab\\there \\u00e9 \\ud83d\\ude00\",\"id\":1}\n"
+        + "{ \"d\" : 2.5 , \"id\" : 2 , \"s\" : \"x\" }\n{\"id\":3,\"s\":null,\"d\":-1}\n");
+    assertThat(rows()).extracting(row -> row.get("s")).containsExactly("tab\there \u00e9 \ud83d\ude00", "x", null);
+    assertThat(rows()).extracting(row -> row.get("d")).containsExactly(null, 2.5, -1.0);
+  }
+
+  @Test
+  void decimalsReadFromTheBytesEqualJavasParsing() throws IOException {
+    // Short decimals take the fast path; the others (more than 2^53, powers of ten past 22) do not.
+    List<String> texts = List.of("0.1", "123.456e-5", "1e22", "1e23", "9007199254740993", "0.30000000000000004",
+        "4.35", "-7.125E+3", "1234567890123456789.5", "2.2250738585072014E-308");
+    StringBuilder csv = new StringBuilder("id,d\n");
+    StringBuilder jsonl = new StringBuilder();
+    for (int i = 0; i < texts.size(); i++) {
+      csv.append(i).append(',').append(texts.get(i)).append('\n');
+      jsonl.append("{\"id\":").append(100 + i).append(",\"d\":").append(texts.get(i)).append("}\n");
+    }
+    append("decimals.csv", csv.toString());
+    append("decimals.jsonl", jsonl.toString());
+    List<Double> expected = texts.stream().map(Double::parseDouble).toList();
+    List<Object> read = rows().stream().map(row -> row.get("d")).toList();
+    assertThat(read.subList(0, texts.size())).isEqualTo(expected);
+    assertThat(read.subList(texts.size(), 2 * texts.size())).isEqualTo(expected);
+  }
+
+  @Test
+  void compressedInputsAreRead() throws IOException {
+    String jsonl = "{\"id\":1,\"s\":\"gz\"}\n";
+    append("a.jsonl.gz", gzip(jsonl.getBytes(StandardCharsets.UTF_8)));
+    append("b.csv.zst", zstd("id,s\n2,zst\n".getBytes(StandardCharsets.UTF_8)));
+    append("c.JSONL.GZ", gzip("{\"id\":3,\"s\":\"upper\"}\n".getBytes(StandardCharsets.UTF_8)));
+    assertThat(rows()).extracting(row -> row.get("s")).containsExactly("gz", "zst", "upper");
+    table.refresh().snapshots().forEach(snapshot -> assertThat(snapshot.summary()).containsEntry("added-records", "1"));
+  }
+
+  @Test
+  void damagedCompressedInputIsAnErrorAndNothingIsAppended() throws IOException {
+    byte[] gz = gzip("{\"id\":1}\n{\"id\":2}\n".repeat(1000).getBytes(StandardCharsets.UTF_8));
+    assertThat(rejected("cut.jsonl.gz", java.util.Arrays.copyOf(gz, gz.length / 2)))
+        .startsWith("line ").contains("the compressed input is damaged or cut short");
+    assertThat(rejected("plain.csv.gz", "id\n1\n")).startsWith("line 1: the compressed input is damaged or cut short");
+    byte[] zst = zstd("id\n1\n".getBytes(StandardCharsets.UTF_8));
+    zst[zst.length - 2] ^= 0x55;
+    assertThat(rejected("bad.csv.zst", zst)).contains("the compressed input is damaged or cut short");
+    assertThat(rejected("data.parquet.gz", new byte[0])).isEqualTo("only .jsonl and .csv inputs may be compressed (.gz, .zst)");
+  }
+
+  private static byte[] gzip(byte[] bytes) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
+      gz.write(bytes);
+    }
+    return out.toByteArray();
+  }
+
+  private static byte[] zstd(byte[] bytes) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (io.airlift.compress.zstd.ZstdOutputStream zst = new io.airlift.compress.zstd.ZstdOutputStream(out)) {
+      zst.write(bytes);
+    }
+    return out.toByteArray();
+  }
 }

@@ -287,7 +287,12 @@ class MainTest {
 
   @Test
   void everyCommandAnswersHelpWithItsUsageAndAnExample() {
-    for (String command : new picocli.CommandLine(new Main()).getSubcommands().keySet()) {
+    Result all = run("--help");
+    for (var command : Main.COMMANDS.entrySet()) {
+      assertThat(command.getValue().getAnnotation(picocli.CommandLine.Command.class).name()).isEqualTo(command.getKey());
+      assertThat(all.out()).as("datashard --help").contains("  " + command.getKey() + " ");
+    }
+    for (String command : Main.COMMANDS.keySet()) {
       Result help = run(command, "--help");
       assertThat(help.code()).as(command + " --help: " + help.err()).isZero();
       assertThat(help.out()).as(command).startsWith("Usage: datashard " + command).contains("Example:")

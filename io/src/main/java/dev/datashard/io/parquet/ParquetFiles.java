@@ -34,6 +34,11 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * other Arrow-based tools hold them.
  */
 public final class ParquetFiles {
+  static {
+    // Before anything of arrow-dataset asks Arrow's loaders for the libraries.
+    NativeLibraries.ensureLoaded();
+  }
+
   /** Arrow field metadata key the Parquet writer turns into a Parquet field id, and back. */
   public static final String FIELD_ID_KEY = "PARQUET:field_id";
 

@@ -5,9 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.datashard.ValidationException;
 import dev.datashard.metadata.Json;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.Reader;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,33 +13,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The records of a .jsonl file: one JSON object per line, blank lines skipped. Numbers with a
- * fraction or exponent are read as BigDecimal, exactly, except a negative zero, which is -0.0:
- * BigDecimal has no sign of zero.
+ * One line of a .jsonl file read with Jackson into a record: the way for the lines the byte
+ * decoder leaves (nested values, escapes in strings) and for exact messages about malformed JSON.
+ * Numbers with a fraction or exponent are read as BigDecimal, exactly, except a negative zero,
+ * which is -0.0: BigDecimal has no sign of zero.
  */
-final class JsonLinesRecords implements LineRecords {
-  private final BufferedReader lines;
-  private int line;
+final class JsonLine {
+  private JsonLine() {}
 
-  JsonLinesRecords(Reader text) {
-    this.lines = new BufferedReader(text);
-  }
-
-  @Override
-  public Map<String, Object> next() throws IOException {
-    String text;
-    do {
-      text = lines.readLine();
-      if (text == null) {
-        return null;
-      }
-      line++;
-    } while (text.isBlank());
+  /** The line's object, or null when the line is blank. */
+  static Map<String, Object> parse(String text, long line) throws IOException {
+    if (text.isBlank()) {
+      return null;
+    }
     try (JsonParser parser = Json.MAPPER.getFactory().createParser(text)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw new ValidationException("line " + line + " is not a JSON object");
       }
-      Map<String, Object> record = object(parser);
+      Map<String, Object> record = object(parser, line);
       JsonToken after;
       try {
         after = parser.nextToken();
@@ -58,12 +47,7 @@ final class JsonLinesRecords implements LineRecords {
     }
   }
 
-  @Override
-  public int line() {
-    return line;
-  }
-
-  private Map<String, Object> object(JsonParser parser) throws IOException {
+  private static Map<String, Object> object(JsonParser parser, long line) throws IOException {
     Map<String, Object> values = new LinkedHashMap<>();
     for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
       parser.nextToken();
@@ -71,18 +55,18 @@ final class JsonLinesRecords implements LineRecords {
         // JSON parsers disagree on which of the two counts; taking either would be a guess.
         throw new ValidationException("line " + line + ": field '" + name + "' appears twice");
       }
-      values.put(name, value(parser));
+      values.put(name, value(parser, line));
     }
     return values;
   }
 
-  private Object value(JsonParser parser) throws IOException {
+  private static Object value(JsonParser parser, long line) throws IOException {
     return switch (parser.currentToken()) {
-      case START_OBJECT -> object(parser);
+      case START_OBJECT -> object(parser, line);
       case START_ARRAY -> {
         List<Object> items = new ArrayList<>();
         while (parser.nextToken() != JsonToken.END_ARRAY) {
-          items.add(value(parser));
+          items.add(value(parser, line));
         }
         yield items;
       }
@@ -99,10 +83,5 @@ final class JsonLinesRecords implements LineRecords {
   private static Object exactNumber(JsonParser parser) throws IOException {
     BigDecimal value = parser.getDecimalValue();
     return value.signum() == 0 && parser.getText().startsWith("-") ? Double.valueOf(-0.0) : value;
-  }
-
-  @Override
-  public void close() throws IOException {
-    lines.close();
   }
 }
