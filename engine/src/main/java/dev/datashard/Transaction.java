@@ -141,8 +141,7 @@ public final class Transaction implements AutoCloseable {
     checkOpen();
     requireNonNull(key, "key");
     if (deleteFilter != null) {
-      throw new ValidationException("an idempotency key applies to appends only, not to an overwrite"
-          + " (which is idempotent by itself)");
+      throw overwriteWithKey();
     }
     if (key.isBlank()) {
       throw new ValidationException("an idempotency key must not be blank");
@@ -159,8 +158,7 @@ public final class Transaction implements AutoCloseable {
     checkOpen();
     requireNonNull(filter, "filter");
     if (idempotencyKey != null) {
-      throw new ValidationException("an idempotency key applies to appends only, not to an overwrite"
-          + " (which is idempotent by itself)");
+      throw overwriteWithKey();
     }
     Filters.bind(filter, schema); // unknown columns and bad literals are refused now
     deleteFilter = deleteFilter == null ? filter : Expression.and(deleteFilter, filter);
@@ -240,6 +238,11 @@ public final class Transaction implements AutoCloseable {
       }
       files.forEach(file -> file.discard(table.operations().storage()));
     }
+  }
+
+  private static ValidationException overwriteWithKey() {
+    return new ValidationException("an idempotency key applies to appends only, not to an overwrite"
+        + " (which is idempotent by itself)");
   }
 
   private void checkOpen() {

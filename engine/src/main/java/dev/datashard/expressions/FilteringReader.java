@@ -1,14 +1,11 @@
 package dev.datashard.expressions;
 
 import dev.datashard.Schema;
+import dev.datashard.arrow.SelectedRows;
 import dev.datashard.io.parquet.ForwardingReader;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.util.TransferPair;
-import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 
@@ -43,12 +40,7 @@ public final class FilteringReader extends ForwardingReader {
   @Override
   public VectorSchemaRoot getVectorSchemaRoot() throws IOException {
     if (output == null) {
-      VectorSchemaRoot source = super.getVectorSchemaRoot();
-      List<FieldVector> vectors = new ArrayList<>();
-      for (int c = 0; c < outputColumns; c++) {
-        vectors.add(source.getVector(c).getField().createVector(allocator));
-      }
-      output = new VectorSchemaRoot(vectors);
+      output = SelectedRows.emptyLike(super.getVectorSchemaRoot(), outputColumns, allocator);
     }
     return output;
   }
@@ -65,17 +57,7 @@ public final class FilteringReader extends ForwardingReader {
       if (selected.isEmpty()) {
         continue;
       }
-      out.clear();
-      for (int c = 0; c < outputColumns; c++) {
-        FieldVector target = out.getVector(c);
-        target.allocateNew();
-        TransferPair copier = batch.getVector(c).makeTransferPair(target);
-        int to = 0;
-        for (int row = selected.nextSetBit(0); row >= 0; row = selected.nextSetBit(row + 1)) {
-          copier.copyValueSafe(row, to++);
-        }
-      }
-      out.setRowCount(selected.cardinality());
+      SelectedRows.copy(batch, selected, out);
       return true;
     }
     return false;

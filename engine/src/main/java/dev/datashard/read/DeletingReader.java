@@ -1,15 +1,12 @@
 package dev.datashard.read;
 
-import dev.datashard.plan.FileScanTask;
+import dev.datashard.arrow.SelectedRows;
 import dev.datashard.io.parquet.ForwardingReader;
+import dev.datashard.plan.FileScanTask;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.util.TransferPair;
 
 /**
  * Removes the rows delete files delete from a {@link StreamingReader}'s batches, which tell their
@@ -35,12 +32,7 @@ final class DeletingReader extends ForwardingReader {
   @Override
   public VectorSchemaRoot getVectorSchemaRoot() throws IOException {
     if (output == null) {
-      VectorSchemaRoot read = source.getVectorSchemaRoot();
-      List<FieldVector> vectors = new ArrayList<>();
-      for (int c = 0; c < keep; c++) {
-        vectors.add(read.getVector(c).getField().createVector(allocator));
-      }
-      output = new VectorSchemaRoot(vectors);
+      output = SelectedRows.emptyLike(source.getVectorSchemaRoot(), keep, allocator);
     }
     return output;
   }
@@ -59,21 +51,12 @@ final class DeletingReader extends ForwardingReader {
       if (rows > 0 && deleted.cardinality() == rows) {
         continue;
       }
-      out.clear();
-      for (int c = 0; c < keep; c++) {
-        TransferPair pair = batch.getVector(c).makeTransferPair(out.getVector(c));
-        if (deleted.isEmpty()) {
-          pair.transfer();
-        } else {
-          out.getVector(c).allocateNew();
-          int kept = 0;
-          for (int row = deleted.nextClearBit(0); row < rows; row = deleted.nextClearBit(row + 1)) {
-            pair.copyValueSafe(row, kept++);
-          }
-          out.getVector(c).setValueCount(kept);
-        }
+      if (deleted.isEmpty()) {
+        SelectedRows.transfer(batch, out);
+      } else {
+        deleted.flip(0, rows);
+        SelectedRows.copy(batch, deleted, out);
       }
-      out.setRowCount(rows - deleted.cardinality());
       return true;
     }
     return false;

@@ -55,18 +55,18 @@ class RowLevelContentionTest {
   }
 
   @Test
-  void appendsBesideDeletesAndCompactionsOnLocalDiskMergeOnRead() throws Exception {
+  void appendsBesideDeletesAndCompactionsOnLocalDiskCopyOnWrite() throws Exception {
     Map<String, String> env = Stores.local();
     String table = dir.resolve("warehouse").resolve("t").toString();
-    contend(env, table, dir.resolve("warehouse").resolve("warmup").toString(), "merge-on-read", true);
+    contend(env, table, dir.resolve("warehouse").resolve("warmup").toString(), "copy-on-write", true);
   }
 
   @Test
   void appendsBesideDeletesAndCompactionsOnS3() throws Exception {
     try (S3ProxyServer server = S3ProxyServer.start()) {
       server.createBucket("row-level");
-      // Copy-on-write here, merge-on-read on local disk: both modes race appends.
-      contend(Stores.s3(server.endpoint(), "row-level", "acid"), "t", "warmup", "copy-on-write", false);
+      // Merge-on-read here (position deletes written to and read from S3), copy-on-write on local disk.
+      contend(Stores.s3(server.endpoint(), "row-level", "acid"), "t", "warmup", "merge-on-read", false);
     }
   }
 
