@@ -49,8 +49,9 @@ final class TextBatches extends ArrowReader {
     if (next == null) {
       next = decoding.submit(this::fill);
     }
-    int rows = await(next);
+    Future<Integer> decoded = next;
     next = null;
+    int rows = await(decoded);
     root.clear();
     if (rows == 0) {
       root.setRowCount(0);

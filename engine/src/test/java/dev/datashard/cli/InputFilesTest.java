@@ -280,4 +280,43 @@ class InputFilesTest {
     }
     return out.toByteArray();
   }
+
+  @Test
+  void intsOutOfRangeAreErrorsOnTheFastPathToo() throws IOException {
+    Table ints = shard.createTable("ints", Schema.fromJson("""
+        {"schema_id": 1, "fields": [{"id": 1, "name": "i", "type": "int", "required": true}]}"""));
+    for (String[] input : new String[][] {{"big.jsonl", "{\"i\":2147483647}\n{\"i\":2147483648}\n", "line 2"},
+        {"small.csv", "i\n-2147483648\n-2147483649\n", "line 3"}}) {
+      Path file = Files.writeString(dir.resolve(input[0]), input[1]);
+      Throwable thrown = catchThrowable(() -> {
+        try (Transaction tx = ints.newTransaction()) {
+          new InputFiles(allocator, new Progress(System.err, false)).append(tx, file);
+          tx.commit();
+        }
+      });
+      assertThat(thrown).isInstanceOf(ValidationException.class)
+          .hasMessageContaining(file + ": " + input[2] + ", field 'i': ").hasMessageContaining("is out of range for int");
+    }
+    assertThat(ints.refresh().snapshots()).isEmpty();
+  }
+
+  @Test
+  void aFileLargerThanTheMemoryGivenStreamsIntoOneCommit() throws IOException {
+    // About 80 MB of text and of Arrow buffers; the decoder's allocator may hold 24 MB.
+    int rows = 2_000_000;
+    Path file = dir.resolve("large.csv");
+    try (java.io.BufferedWriter out = Files.newBufferedWriter(file)) {
+      out.write("id,s\n");
+      for (int id = 0; id < rows; id++) {
+        out.write(id + ",value " + id + " of the large input\n");
+      }
+    }
+    try (BufferAllocator limited = allocator.newChildAllocator("decoder", 0, 24 << 20);
+        Transaction tx = table.newTransaction()) {
+      new InputFiles(limited, new Progress(System.err, false)).append(tx, file);
+      tx.commit();
+    }
+    assertThat(table.refresh().currentSnapshot().orElseThrow().summary()).containsEntry("added-records", Integer.toString(rows));
+    assertThat(table.snapshots()).hasSize(1);
+  }
 }
