@@ -40,6 +40,7 @@ class HarnessSmokeTest {
     Options options = new OptionsBuilder()
         .include("dev\\.datashard\\.bench\\..*")
         .exclude("S3ScanBench") // issue #13's time-to-first-batch benchmark: run on its own (PERFORMANCE.md)
+        .exclude("RowLevelChanges") // issue #16's benchmarks: run on their own (PERFORMANCE.md)
         .forks(0)
         .warmupIterations(0)
         .measurementIterations(1)
