@@ -43,6 +43,7 @@ class HarnessSmokeTest {
         // Issue #15's: a 10-million-row table of 365 partitions and an append of 1 million rows; run
         // on their own (PERFORMANCE.md), they would multiply this test's time.
         .exclude("PartitionPruningBench|PartitionedAppendBench")
+        .exclude("RowLevelChanges") // issue #16's benchmarks: run on their own (PERFORMANCE.md)
         .forks(0)
         .warmupIterations(0)
         .measurementIterations(1)

@@ -62,6 +62,25 @@ class IcebergFeaturesTest {
     }
   }
 
+  /** One position delete file naming two data files, and one of them again after the other. */
+  @Test
+  void aPositionDeleteFileOfSeveralDataFilesDeletesFromEach() {
+    Table iceberg = IcebergWrites.create(location("several_files"), IcebergSchemas.events(),
+        PartitionSpec.unpartitioned());
+    DataFile a = IcebergWrites.writeDataFile(iceberg, IcebergSchemas.eventRows(0, 10, "a"));
+    DataFile b = IcebergWrites.writeDataFile(iceberg, IcebergSchemas.eventRows(10, 20, "b"));
+    iceberg.newAppend().appendFile(a).appendFile(b).commit();
+    DeleteFile deletes = IcebergWrites.writePositionDeletes(iceberg, List.of(Map.entry(a.location(), 1L),
+        Map.entry(a.location(), 2L), Map.entry(b.location(), 0L), Map.entry(b.location(), 5L),
+        Map.entry(a.location(), 7L)));
+    iceberg.newRowDelta().addDeletes(deletes).commit();
+    List<Long> expected = List.of(0L, 3L, 4L, 5L, 6L, 8L, 9L, 11L, 12L, 13L, 14L, 16L, 17L, 18L, 19L);
+    assertThat(icebergIds(iceberg, Expressions.alwaysTrue())).containsExactlyInAnyOrderElementsOf(expected);
+
+    dev.datashard.Table table = local.shard().loadTable("several_files");
+    assertThat(ids(table.newScan().toRecords())).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
   @Test
   void snapshotsWithPositionDeletesReadWithoutTheDeletedRows() {
     Table iceberg = IcebergWrites.create(location("with_deletes"), IcebergSchemas.events(),

@@ -113,6 +113,24 @@ final class IcebergWrites {
   }
 
   /**
+   * One unpartitioned position delete file removing {@code (path, position)} pairs of several data
+   * files, written in the order given (as a writer that does not sort would).
+   */
+  static DeleteFile writePositionDeletes(Table table, List<Map.Entry<String, Long>> deletes) {
+    EncryptedOutputFile out = deleteOutput(table);
+    PositionDeleteWriter<Record> writer = new GenericAppenderFactory(table.schema(), table.spec())
+        .newPosDeleteWriter(out, FileFormat.PARQUET, null);
+    try (writer) {
+      for (Map.Entry<String, Long> delete : deletes) {
+        writer.write(PositionDelete.<Record>create().set(delete.getKey(), delete.getValue()));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return writer.toDeleteFile();
+  }
+
+  /**
    * An equality delete file on {@code columns} removing every row equal to one of {@code rows}
    * there (missing keys are nulls), in {@code spec}: the partition of {@code rows}' first row, or
    * none (a global delete) when {@code spec} is unpartitioned.
