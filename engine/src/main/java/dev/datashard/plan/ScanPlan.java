@@ -1,5 +1,7 @@
 package dev.datashard.plan;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.datashard.Snapshot;
 import dev.datashard.expressions.BoundFilter;
 import java.util.List;
@@ -14,6 +16,7 @@ public record ScanPlan(Optional<Snapshot> snapshot, Projection projection, Optio
     List<FileScanTask> tasks, PlanStatistics statistics) {
   public ScanPlan {
     tasks = List.copyOf(tasks);
+    requireNonNull(statistics, "statistics");
   }
 
   /** A plan reading whole files chosen elsewhere (a rewrite's), every row of them. */
