@@ -25,9 +25,10 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 class HarnessSmokeTest {
   /**
    * Latency 5 x 3 stores (local, local-nofsync, s3) + 5 x 2 Iceberg catalogs; throughput 2 x 2 stores (local,
-   * s3) + 3 x 2 Iceberg catalogs; contention 3 writer counts x 3 stores + 3 Iceberg; the CLI append.
+   * s3) + 3 x 2 Iceberg catalogs; contention 3 writer counts x 3 stores + 3 Iceberg; the CLI append of
+   * JSONL and of CSV.
    */
-  private static final int BENCHMARK_RUNS = 48;
+  private static final int BENCHMARK_RUNS = 49;
 
   @TempDir
   Path dir;
