@@ -13,15 +13,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.hadoop.HadoopTables;
 import org.apache.iceberg.io.CloseableIterable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,26 +32,14 @@ class ContentionTest {
   static final int ROWS = 10;
 
   @TempDir Path dir;
-  private RootAllocator allocator;
-  private final List<WriterProcess> processes = new ArrayList<>();
-
-  @BeforeEach
-  void open() {
-    allocator = new RootAllocator();
-  }
-
-  @AfterEach
-  void close() {
-    processes.forEach(WriterProcess::close);
-    allocator.close();
-  }
+  @RegisterExtension final WriterProcesses fixture = new WriterProcesses();
 
   @Test
   void tenWriterProcessesOnLocalDisk() throws Exception {
     Path warehouse = dir.resolve("warehouse");
     String table = warehouse.resolve("contended").toString();
     Map<String, String> env = Stores.local();
-    try (DataShard shard = DataShard.open(StorageConfig.fromEnvironment(env), allocator)) {
+    try (DataShard shard = DataShard.open(StorageConfig.fromEnvironment(env), fixture.allocator())) {
       shard.createTable(table, AcidWriter.SCHEMA);
       TableAudit.Result audit = contend("local", env, shard, table, w -> warehouse.resolve("warmup-" + w).toString());
 
@@ -86,7 +72,7 @@ class ContentionTest {
     try (S3ProxyServer server = S3ProxyServer.start()) {
       server.createBucket("contention");
       Map<String, String> env = Stores.s3(server.endpoint(), "contention", "acid");
-      try (DataShard shard = DataShard.open(StorageConfig.fromEnvironment(env), allocator)) {
+      try (DataShard shard = DataShard.open(StorageConfig.fromEnvironment(env), fixture.allocator())) {
         shard.createTable("contended", AcidWriter.SCHEMA);
         contend("S3", env, shard, "contended", w -> "warmup/" + w);
       }
@@ -99,17 +85,17 @@ class ContentionTest {
     long startedAt = System.nanoTime();
     for (int w = 0; w < WRITERS; w++) {
       String writer = String.format("w%02d", w);
-      processes.add(WriterProcess.start(dir, env, table, writer, COMMITS, ROWS,
+      fixture.processes().add(WriterProcess.start(dir, env, table, writer, COMMITS, ROWS,
           "--warmup", warmupTable.apply(writer)));
     }
-    for (WriterProcess process : processes) {
+    for (WriterProcess process : fixture.processes()) {
       process.awaitReady(Duration.ofMinutes(3));
     }
     long readyAt = System.nanoTime();
     long go = System.nanoTime();
-    processes.forEach(WriterProcess::go);
+    fixture.processes().forEach(WriterProcess::go);
     List<WriterProcess.Ack> acks = new ArrayList<>();
-    for (WriterProcess process : processes) {
+    for (WriterProcess process : fixture.processes()) {
       assertThat(process.awaitExit(Duration.ofMinutes(5))).as(process.diagnostics()).isZero();
       assertThat(process.isDone()).isTrue();
       assertThat(process.failures()).as(process.writer() + " failures").isEmpty();
@@ -118,7 +104,7 @@ class ContentionTest {
     }
     long lastAck = acks.stream().mapToLong(WriterProcess.Ack::atNanos).max().orElseThrow();
 
-    TableAudit.Result audit = new TableAudit(shard, table, ROWS).run(true, allocator);
+    TableAudit.Result audit = new TableAudit(shard, table, ROWS).run(true, fixture.allocator());
     assertThat(audit.snapshots()).hasSize(WRITERS * COMMITS);
     assertThat(audit.batches()).isEqualTo(TableAudit.batches(acks));
     for (WriterProcess.Ack ack : acks) {

@@ -16,12 +16,10 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.hadoop.HadoopTables;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,25 +41,13 @@ class CrashTest {
   static final List<String> KINDS = List.of("random", "data", "manifest", "manifest-list", "publish", "published");
 
   @TempDir Path dir;
-  private RootAllocator allocator;
-  private final List<WriterProcess> processes = new ArrayList<>();
-
-  @BeforeEach
-  void open() {
-    allocator = new RootAllocator();
-  }
-
-  @AfterEach
-  void close() {
-    processes.forEach(WriterProcess::close);
-    allocator.close();
-  }
+  @RegisterExtension final WriterProcesses fixture = new WriterProcesses();
 
   @Test
   void killedWritersOnLocalDisk() throws Exception {
     String table = dir.resolve("warehouse").resolve("crashed").toString();
     Map<String, String> env = Stores.local();
-    try (DataShard shard = DataShard.open(StorageConfig.fromEnvironment(env), allocator)) {
+    try (DataShard shard = DataShard.open(StorageConfig.fromEnvironment(env), fixture.allocator())) {
       shard.createTable(table, AcidWriter.SCHEMA);
       TableAudit.Result audit = crash("local", env, shard, table, 30, 4242);
       org.apache.iceberg.Table iceberg = new HadoopTables(new Configuration()).load(shard.loadTable(table).location());
@@ -75,7 +61,7 @@ class CrashTest {
     try (S3ProxyServer server = S3ProxyServer.start()) {
       server.createBucket("crashes");
       Map<String, String> env = Stores.s3(server.endpoint(), "crashes", "acid");
-      try (DataShard shard = DataShard.open(StorageConfig.fromEnvironment(env), allocator)) {
+      try (DataShard shard = DataShard.open(StorageConfig.fromEnvironment(env), fixture.allocator())) {
         shard.createTable("crashed", AcidWriter.SCHEMA);
         crash("S3", env, shard, "crashed", 12, 777);
       }
@@ -94,7 +80,7 @@ class CrashTest {
     Function<Integer, WriterProcess> launch = slot -> {
       WriterProcess p = WriterProcess.start(dir, env, table, "s" + slot + "i" + incarnations[slot]++, 1_000_000, ROWS,
           "--autostart", "--pace-ms", Integer.toString(PACE_MILLIS));
-      processes.add(p);
+      fixture.processes().add(p);
       return p;
     };
     for (int s = 0; s < SLOTS; s++) {
@@ -132,7 +118,7 @@ class CrashTest {
 
       // After each kill: the table loads and holds every acknowledged commit once, whole.
       Set<TableAudit.Batch> acknowledged = acknowledged();
-      TableAudit.Result audit = auditor.run(round % 3 == 2, allocator);
+      TableAudit.Result audit = auditor.run(round % 3 == 2, fixture.allocator());
       audits++;
       rowsChecked += audit.rowsChecked();
       checkAgainstAcks(audit, acknowledged, killed, "after kill " + (round + 1) + " (" + kind + " of " + victim.writer() + ")");
@@ -154,19 +140,19 @@ class CrashTest {
     long finished = System.nanoTime();
 
     Set<TableAudit.Batch> acknowledged = acknowledged();
-    TableAudit.Result audit = auditor.run(true, allocator);
+    TableAudit.Result audit = auditor.run(true, fixture.allocator());
     rowsChecked += audit.rowsChecked();
     checkAgainstAcks(audit, acknowledged, killed, "at the end");
     // Killed writers' leftovers are orphans only; deleting them leaves the same table.
     TableAudit.Orphans orphans = TableAudit.checkOrphans(shard, table, audit);
     List<String> removed = shard.loadTable(table).removeOrphanFiles(System.currentTimeMillis() + 1_000, false);
     assertThat(removed).containsExactlyInAnyOrderElementsOf(orphans.files());
-    TableAudit.Result afterCleanup = new TableAudit(shard, table, ROWS).run(true, allocator);
+    TableAudit.Result afterCleanup = new TableAudit(shard, table, ROWS).run(true, fixture.allocator());
     rowsChecked += afterCleanup.rowsChecked();
     assertThat(afterCleanup.batches()).isEqualTo(audit.batches());
     assertThat(afterCleanup.snapshots()).isEqualTo(audit.snapshots());
 
-    int processCount = processes.size();
+    int processCount = fixture.processes().size();
     Map<String, Integer> leftByKills = new TreeMap<>(orphans.byKind());
     Integer expiredVersions = leftByKills.remove("metadata version out of the log");
     long committedUnacknowledged = audit.batches().stream().filter(b -> !acknowledged.contains(b)).count();
@@ -181,7 +167,7 @@ class CrashTest {
 
   private int othersAcks(WriterProcess[] slots, int except) {
     int count = 0;
-    for (WriterProcess p : processes) {
+    for (WriterProcess p : fixture.processes()) {
       if (p != slots[except]) {
         count += p.ackCount();
       }
@@ -191,7 +177,7 @@ class CrashTest {
 
   private Set<TableAudit.Batch> acknowledged() {
     Set<TableAudit.Batch> acks = new HashSet<>();
-    processes.forEach(p -> acks.addAll(TableAudit.batches(p.acks())));
+    fixture.processes().forEach(p -> acks.addAll(TableAudit.batches(p.acks())));
     return acks;
   }
 
@@ -206,7 +192,7 @@ class CrashTest {
     Set<TableAudit.Batch> allowed = new HashSet<>(acknowledged());
     Map<String, Kill> kills = new LinkedHashMap<>();
     killed.forEach(k -> kills.put(k.writer(), k));
-    for (WriterProcess p : processes) {
+    for (WriterProcess p : fixture.processes()) {
       Kill kill = kills.get(p.writer());
       allowed.add(new TableAudit.Batch(p.writer(), (kill != null ? kill.lastAcked() : p.lastAckedSeq()) + 1));
     }

@@ -14,10 +14,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-import org.apache.arrow.memory.RootAllocator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,25 +29,13 @@ class ExactlyOnceTest {
   static final int WRITERS = 2;
 
   @TempDir Path dir;
-  private RootAllocator allocator;
-  private final List<WriterProcess> processes = new ArrayList<>();
-
-  @BeforeEach
-  void open() {
-    allocator = new RootAllocator();
-  }
-
-  @AfterEach
-  void close() {
-    processes.forEach(WriterProcess::close);
-    allocator.close();
-  }
+  @RegisterExtension final WriterProcesses fixture = new WriterProcesses();
 
   @Test
   void killedKeyedWritersOnLocalDisk() throws Exception {
     String table = dir.resolve("warehouse").resolve("keyed").toString();
     Map<String, String> env = Stores.local();
-    try (DataShard shard = DataShard.open(StorageConfig.fromEnvironment(env), allocator)) {
+    try (DataShard shard = DataShard.open(StorageConfig.fromEnvironment(env), fixture.allocator())) {
       shard.createTable(table, AcidWriter.SCHEMA);
       killAndRestart("local", env, shard, table, 12, 31337);
     }
@@ -60,7 +46,7 @@ class ExactlyOnceTest {
     try (S3ProxyServer server = S3ProxyServer.start()) {
       server.createBucket("keyed");
       Map<String, String> env = Stores.s3(server.endpoint(), "keyed", "acid");
-      try (DataShard shard = DataShard.open(StorageConfig.fromEnvironment(env), allocator)) {
+      try (DataShard shard = DataShard.open(StorageConfig.fromEnvironment(env), fixture.allocator())) {
         shard.createTable("keyed", AcidWriter.SCHEMA);
         killAndRestart("S3", env, shard, "keyed", 6, 4711);
       }
@@ -75,7 +61,7 @@ class ExactlyOnceTest {
       Map<String, String> env = Stores.s3(proxy.endpoint(), "faults", "acid");
       int commits = 16;
       try (DataShard shard = DataShard.open(StorageConfig.fromEnvironment(Stores.s3(server.endpoint(), "faults",
-          "acid")), allocator)) {
+          "acid")), fixture.allocator())) {
         // A small retry budget, so that commits do throw and the writers' own retries are exercised.
         shard.createTable("faulty", AcidWriter.SCHEMA, Map.of("commit.retry.num-retries", "1"));
         List<WriterProcess> writers = new ArrayList<>();
@@ -98,7 +84,7 @@ class ExactlyOnceTest {
         proxy.rates(FaultProxy.Rates.NONE);
         Map<String, Long> nextSeq = new TreeMap<>();
         writers.forEach(p -> nextSeq.put(p.writer(), (long) commits));
-        TableAudit.Result audit = new TableAudit(shard, "faulty", ROWS).run(true, allocator);
+        TableAudit.Result audit = new TableAudit(shard, "faulty", ROWS).run(true, fixture.allocator());
         assertThat(audit.batches()).isEqualTo(allBatches(nextSeq));
         Map<String, Integer> retriedBy = new TreeMap<>();
         writers.forEach(p -> p.retries().forEach(r -> retriedBy.merge(r.type(), 1, Integer::sum)));
@@ -115,7 +101,7 @@ class ExactlyOnceTest {
     List<String> args = new ArrayList<>(List.of("--idempotent", "--first-seq", Long.toString(firstSeq)));
     args.addAll(List.of(extra));
     WriterProcess process = WriterProcess.start(dir, env, table, writer, commits, ROWS, args.toArray(String[]::new));
-    processes.add(process);
+    fixture.processes().add(process);
     return process;
   }
 
@@ -169,7 +155,7 @@ class ExactlyOnceTest {
       assertThat(p.failures()).isEmpty();
       nextSeq.put(p.writer(), p.lastAckedSeq() + 1);
     }
-    TableAudit.Result audit = new TableAudit(shard, table, ROWS).run(true, allocator);
+    TableAudit.Result audit = new TableAudit(shard, table, ROWS).run(true, fixture.allocator());
     assertThat(audit.batches()).as("every batch of every writer once, none lost").isEqualTo(allBatches(nextSeq));
     Figures.record("exactly once, kills " + store, kills + " SIGKILLs " + killsByKind + " of " + WRITERS
         + " keyed writers, each restarted at its first unacknowledged batch; " + publishedUnacknowledged

@@ -16,15 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.hadoop.HadoopTables;
 import org.apache.iceberg.io.CloseableIterable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,19 +38,7 @@ class RowLevelContentionTest {
   static final int MAINTENANCE_STEPS = 16;
 
   @TempDir Path dir;
-  private RootAllocator allocator;
-  private final List<WriterProcess> processes = new ArrayList<>();
-
-  @BeforeEach
-  void open() {
-    allocator = new RootAllocator();
-  }
-
-  @AfterEach
-  void close() {
-    processes.forEach(WriterProcess::close);
-    allocator.close();
-  }
+  @RegisterExtension final WriterProcesses fixture = new WriterProcesses();
 
   @Test
   void appendsBesideDeletesAndCompactionsOnLocalDiskCopyOnWrite() throws Exception {
@@ -73,22 +59,22 @@ class RowLevelContentionTest {
   /** @param warmupTable where each process warms up (its name appended), so that all start committing at once */
   private void contend(Map<String, String> env, String tableName, String warmupTable, String deleteMode,
       boolean checkWithIceberg) throws Exception {
-    try (DataShard shard = DataShard.open(StorageConfig.fromEnvironment(env), allocator)) {
+    try (DataShard shard = DataShard.open(StorageConfig.fromEnvironment(env), fixture.allocator())) {
       Table table = shard.createTable(tableName, AcidWriter.SCHEMA, Map.of("write.delete.mode", deleteMode,
           "commit.retry.min-wait-ms", "5", "commit.retry.max-wait-ms", "200"));
       for (int w = 0; w < WRITERS; w++) {
-        processes.add(WriterProcess.start(dir, env, tableName, "w" + w, COMMITS, ROWS, "--pace-ms", "50",
+        fixture.processes().add(WriterProcess.start(dir, env, tableName, "w" + w, COMMITS, ROWS, "--pace-ms", "50",
             "--warmup", warmupTable + "-w" + w));
       }
       WriterProcess maintainer = WriterProcess.start(dir, env, tableName, "maintainer", MAINTENANCE_STEPS, ROWS,
           "--pace-ms", "100", "--keep-going", "--maintain", "--warmup", warmupTable + "-maintainer");
-      processes.add(maintainer);
-      for (WriterProcess process : processes) {
+      fixture.processes().add(maintainer);
+      for (WriterProcess process : fixture.processes()) {
         process.awaitReady(Duration.ofMinutes(3));
       }
-      processes.forEach(WriterProcess::go);
+      fixture.processes().forEach(WriterProcess::go);
       Map<Long, TableAudit.Batch> appendedIn = new HashMap<>();
-      for (WriterProcess process : processes) {
+      for (WriterProcess process : fixture.processes()) {
         assertThat(process.awaitExit(Duration.ofMinutes(5))).as(process.diagnostics()).isZero();
         if (process != maintainer) {
           assertThat(process.failures()).as(process.writer() + " failures").isEmpty();

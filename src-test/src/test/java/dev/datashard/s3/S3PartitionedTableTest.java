@@ -2,56 +2,23 @@ package dev.datashard.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.datashard.DataShard;
 import dev.datashard.Expression;
 import dev.datashard.Schema;
 import dev.datashard.Table;
-import dev.datashard.io.StorageConfig;
-import dev.datashard.io.s3.testing.S3ProxyServer;
 import dev.datashard.metadata.DataFile;
 import dev.datashard.plan.PlanStatistics;
-import java.io.IOException;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.arrow.memory.RootAllocator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A partitioned table on a real S3 server: appends a file per partition, prunes manifests and files, evolves its spec. */
 class S3PartitionedTableTest {
   static final String BUCKET = "partitioned";
-  static S3ProxyServer server;
-  private RootAllocator allocator;
-  private DataShard shard;
-
-  @BeforeAll
-  static void startServer() throws IOException {
-    server = S3ProxyServer.start();
-    server.createBucket(BUCKET);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
-  }
-
-  @BeforeEach
-  void open() {
-    allocator = new RootAllocator();
-    shard = DataShard.open(StorageConfig.s3(server.config(BUCKET).prefix("warehouse").build()), allocator);
-  }
-
-  @AfterEach
-  void close() {
-    shard.close();
-    allocator.close();
-  }
+  @RegisterExtension static final S3Shard s3 = new S3Shard(BUCKET);
 
   /** Rows of day {@code day} of January 2026, over three regions. */
   private static List<Map<String, Object>> day(int day, int count) {
@@ -68,7 +35,7 @@ class S3PartitionedTableTest {
 
   @Test
   void appendsPrunesAndReadsOnS3() {
-    Table table = shard.createTable("events", Schema.fromJson("""
+    Table table = s3.shard().createTable("events", Schema.fromJson("""
         {"schema_id": 0, "fields": [
           {"id": 1, "name": "id", "type": "long", "required": true},
           {"id": 2, "name": "ts", "type": "timestamp", "required": false},
@@ -80,7 +47,7 @@ class S3PartitionedTableTest {
       }
       table.appendRecords(rows);
     }
-    Table reloaded = shard.loadTable("events"); // another handle, as another process would see it
+    Table reloaded = s3.shard().loadTable("events"); // another handle, as another process would see it
     assertThat(reloaded.newScan().files()).hasSize(9 * 3)
         .allMatch(f -> f.location().startsWith("s3://" + BUCKET + "/warehouse/events/data/ts_day=2026-01-0"));
 
@@ -96,13 +63,13 @@ class S3PartitionedTableTest {
     // Evolved to months: the new file is partitioned by month, the old ones are still pruned by day.
     reloaded.updateSpec("month(ts)");
     reloaded.appendRecords(day(10, 30));
-    List<DataFile> files = shard.loadTable("events").newScan().files();
+    List<DataFile> files = s3.shard().loadTable("events").newScan().files();
     assertThat(files).filteredOn(f -> f.location().contains("/data/ts_month=2026-01/")).hasSize(1);
     Expression day10 = Expression.parse("ts >= '2026-01-10T00:00:00'");
-    PlanStatistics evolved = shard.loadTable("events").newScan().filter(day10).plan().statistics();
+    PlanStatistics evolved = s3.shard().loadTable("events").newScan().filter(day10).plan().statistics();
     assertThat(evolved.manifestsRead()).isEqualTo(1);
     assertThat(evolved.files()).isEqualTo(1);
-    assertThat(shard.loadTable("events").newScan().filter(day10).toRecords()).hasSize(30);
-    assertThat(shard.loadTable("events").rowCount()).isEqualTo(9 * 90 + 30);
+    assertThat(s3.shard().loadTable("events").newScan().filter(day10).toRecords()).hasSize(30);
+    assertThat(s3.shard().loadTable("events").rowCount()).isEqualTo(9 * 90 + 30);
   }
 }

@@ -2,53 +2,20 @@ package dev.datashard.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.datashard.DataShard;
 import dev.datashard.Expression;
 import dev.datashard.Schema;
 import dev.datashard.Table;
 import dev.datashard.Type;
-import dev.datashard.io.StorageConfig;
-import dev.datashard.io.s3.testing.S3ProxyServer;
-import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.arrow.memory.RootAllocator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Schema evolution on a real S3 server: changes committed, old files read by field id through ranged reads. */
 class S3SchemaEvolutionTest {
   static final String BUCKET = "evolving";
-  static S3ProxyServer server;
-  private RootAllocator allocator;
-  private DataShard shard;
-
-  @BeforeAll
-  static void startServer() throws IOException {
-    server = S3ProxyServer.start();
-    server.createBucket(BUCKET);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
-  }
-
-  @BeforeEach
-  void open() {
-    allocator = new RootAllocator();
-    shard = DataShard.open(StorageConfig.s3(server.config(BUCKET).prefix("warehouse").build()), allocator);
-  }
-
-  @AfterEach
-  void close() {
-    shard.close();
-    allocator.close();
-  }
+  @RegisterExtension static final S3Shard s3 = new S3Shard(BUCKET);
 
   private static Map<String, Object> row(Object... keysAndValues) {
     Map<String, Object> row = new HashMap<>();
@@ -60,7 +27,7 @@ class S3SchemaEvolutionTest {
 
   @Test
   void evolvesAndReadsBackByFieldId() {
-    Table table = shard.createTable("events", Schema.fromJson("""
+    Table table = s3.shard().createTable("events", Schema.fromJson("""
         {"schema_id": 0, "fields": [
           {"id": 1, "name": "user_id", "type": "long", "required": true},
           {"id": 2, "name": "event", "type": "string", "required": false},
@@ -74,7 +41,7 @@ class S3SchemaEvolutionTest {
     table.appendRecords(List.of(row("user_id", "u3", "action", "logout", "clicks", 10_000_000_000L, "note", "n")));
 
     // Another handle, as another process would see it.
-    Table reloaded = shard.loadTable("events");
+    Table reloaded = s3.shard().loadTable("events");
     assertThat(reloaded.schema().fields()).extracting(dev.datashard.Field::name)
         .containsExactly("note", "action", "clicks", "user_id");
     List<Map<String, Object>> rows = reloaded.newScan().select("action", "clicks", "user_id").toRecords();

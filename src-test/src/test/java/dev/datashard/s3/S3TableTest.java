@@ -24,16 +24,12 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The engine end to end on a real S3 server (S3Proxy, started here on loopback). */
@@ -45,37 +41,12 @@ class S3TableTest {
         {"id": 2, "name": "event", "type": "string", "required": true},
         {"id": 3, "name": "timestamp", "type": "long", "required": true}]}""");
 
-  static S3ProxyServer server;
-  private RootAllocator allocator;
-  private DataShard shard;
-
-  @BeforeAll
-  static void startServer() throws IOException {
-    server = S3ProxyServer.start();
-    server.createBucket(BUCKET);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
-  }
-
-  @BeforeEach
-  void open() {
-    allocator = new RootAllocator();
-    // A low multipart threshold, so a few MB of Parquet already go up in parallel parts.
-    shard = DataShard.open(StorageConfig.s3(server.config(BUCKET).prefix("warehouse")
-        .multipartThresholdBytes(5L << 20).partSizeBytes(5L << 20).build()), allocator);
-  }
-
-  @AfterEach
-  void close() {
-    shard.close();
-    allocator.close();
-  }
+  // A low multipart threshold, so a few MB of Parquet already go up in parallel parts.
+  @RegisterExtension static final S3Shard s3 = new S3Shard(BUCKET,
+      config -> config.multipartThresholdBytes(5L << 20).partSizeBytes(5L << 20));
 
   private S3Storage storage() {
-    return (S3Storage) shard.storage();
+    return (S3Storage) s3.shard().storage();
   }
 
   static List<Map<String, Object>> records(long start, int count) {
@@ -92,29 +63,29 @@ class S3TableTest {
 
   @Test
   void createAppendScanAndTimeTravelOnS3() {
-    Table table = shard.createTable("events-" + System.nanoTime(), EVENTS);
+    Table table = s3.shard().createTable("events-" + System.nanoTime(), EVENTS);
     assertThat(table.location()).startsWith("s3://" + BUCKET + "/warehouse/events-");
     Snapshot first = table.appendRecords(records(0, 100)).orElseThrow();
     table.appendRecords(records(100, 10_000));
-    Table reloaded = shard.loadTable(table.name());
+    Table reloaded = s3.shard().loadTable(table.name());
     assertThat(reloaded.rowCount()).isEqualTo(10_100);
     assertThat(reloaded.newScan().useSnapshot(first.snapshotId()).toRecords()).hasSize(100);
     assertThat(reloaded.newScan().filter(Expression.parse("user_id < 50")).files()).hasSize(1);
     assertThat(reloaded.newScan().filter(Expression.parse("user_id >= 10000")).toRecords()).hasSize(100);
     assertThat(reloaded.snapshots()).hasSize(2);
-    assertThat(shard.tableExists(table.name())).isTrue();
-    assertThat(shard.dropTable(table.name())).isTrue();
-    assertThat(shard.tableExists(table.name())).isFalse();
+    assertThat(s3.shard().tableExists(table.name())).isTrue();
+    assertThat(s3.shard().dropTable(table.name())).isTrue();
+    assertThat(s3.shard().tableExists(table.name())).isFalse();
   }
 
   @Test
   void multipartSizedDataFilesRoundTrip() throws IOException {
     // Uncompressed, so the file is about 19 MB of Parquet, above the 5 MiB part size (zstd: 2.4 MB).
-    Table table = shard.createTable("big-" + System.nanoTime(), EVENTS,
+    Table table = s3.shard().createTable("big-" + System.nanoTime(), EVENTS,
         Map.of("write.parquet.compression-codec", "uncompressed"));
     int rows = 600_000;
     try (VectorSchemaRoot batch = VectorSchemaRoot.create(
-        dev.datashard.arrow.ArrowSchemas.toArrow(EVENTS), allocator)) {
+        dev.datashard.arrow.ArrowSchemas.toArrow(EVENTS), s3.allocator())) {
       BigIntVector ids = (BigIntVector) batch.getVector(0);
       VarCharVector events = (VarCharVector) batch.getVector(1);
       BigIntVector timestamps = (BigIntVector) batch.getVector(2);
@@ -129,7 +100,7 @@ class S3TableTest {
     assertThat(table.newScan().files().get(0).fileSizeBytes()).isGreaterThan(5L << 20);
     long count = 0;
     long sum = 0;
-    try (ArrowReader reader = shard.loadTable(table.name()).newScan().arrowReader()) {
+    try (ArrowReader reader = s3.shard().loadTable(table.name()).newScan().arrowReader()) {
       while (reader.loadNextBatch()) {
         BigIntVector ids = (BigIntVector) reader.getVectorSchemaRoot().getVector(0);
         for (int i = 0; i < ids.getValueCount(); i++) {
@@ -147,8 +118,8 @@ class S3TableTest {
     String name = "counted-" + System.nanoTime();
     storage().verifyConditionalWrites(); // the one-time probe, outside what is counted
     storage().requestCounts().reset();
-    Table table = shard.createTable(name, EVENTS);
-    shard.storage().close(); // waits for the background version-hint write
+    Table table = s3.shard().createTable(name, EVENTS);
+    s3.shard().storage().close(); // waits for the background version-hint write
     Map<String, Long> create = storage().requestCounts().snapshot();
     System.out.println("S3 requests, create table: " + create);
     assertThat(create).containsEntry("PutObject", 2L); // v1.metadata.json (conditional), version hint
@@ -156,7 +127,7 @@ class S3TableTest {
 
   @Test
   void appendAndReadRequestCounts() {
-    Table table = shard.createTable("rt-" + System.nanoTime(), EVENTS);
+    Table table = s3.shard().createTable("rt-" + System.nanoTime(), EVENTS);
     table.appendRecords(records(0, 10));
     storage().requestCounts().reset();
     table.appendRecords(records(10, 100));
@@ -166,7 +137,7 @@ class S3TableTest {
     assertThat(append).containsEntry("PutObject", 5L);
     assertThat(append.getOrDefault("GetObject", 0L)).isZero();
 
-    Table reader = shard.loadTable(table.name());
+    Table reader = s3.shard().loadTable(table.name());
     storage().requestCounts().reset();
     assertThat(reader.newScan().toRecords()).hasSize(110);
     Map<String, Long> read = storage().requestCounts().snapshot();
@@ -175,7 +146,7 @@ class S3TableTest {
     assertThat(read).containsEntry("GetObject", 5L);
 
     storage().requestCounts().reset();
-    shard.loadTable(table.name());
+    s3.shard().loadTable(table.name());
     Map<String, Long> load = storage().requestCounts().snapshot();
     System.out.println("S3 requests, load table: " + load);
     // version hint, then the hinted version and the probe for the next one (404) concurrently
@@ -185,7 +156,7 @@ class S3TableTest {
   @Test
   void concurrentThreadsAppendEveryRowExactlyOnce() throws Exception {
     String name = "concurrent-" + System.nanoTime();
-    shard.createTable(name, EVENTS);
+    s3.shard().createTable(name, EVENTS);
     int writers = 4;
     int commits = 5;
     ExecutorService pool = Executors.newFixedThreadPool(writers);
@@ -194,7 +165,7 @@ class S3TableTest {
       for (int w = 0; w < writers; w++) {
         long base = w * 1000L;
         futures.add(pool.submit(() -> {
-          Table table = shard.loadTable(name);
+          Table table = s3.shard().loadTable(name);
           for (int c = 0; c < commits; c++) {
             table.appendRecords(records(base + c * 10L, 10));
           }
@@ -206,7 +177,7 @@ class S3TableTest {
     } finally {
       pool.shutdown();
     }
-    Table table = shard.loadTable(name);
+    Table table = s3.shard().loadTable(name);
     List<Long> ids = table.newScan().toRecords().stream().map(r -> (Long) r.get("user_id")).sorted().toList();
     assertThat(ids).hasSize(writers * commits * 10).doesNotHaveDuplicates();
     assertThat(table.snapshots()).hasSize(writers * commits);
@@ -215,19 +186,19 @@ class S3TableTest {
 
   @Test
   void copyLocalToS3AndBack(@TempDir Path local) {
-    try (DataShard disk = DataShard.open(StorageConfig.local(local), allocator)) {
+    try (DataShard disk = DataShard.open(StorageConfig.local(local), s3.allocator())) {
       Table source = disk.createTable("source", EVENTS);
       Snapshot first = source.appendRecords(records(0, 10)).orElseThrow();
       source.appendRecords(records(10, 5));
       String onS3 = "copied-" + System.nanoTime();
-      disk.copyTable("source", shard, onS3);
-      Table copy = shard.loadTable(onS3);
+      disk.copyTable("source", s3.shard(), onS3);
+      Table copy = s3.shard().loadTable(onS3);
       assertThat(copy.location()).startsWith("s3://");
       assertThat(copy.rowCount()).isEqualTo(15);
       assertThat(copy.newScan().useSnapshot(first.snapshotId()).toRecords()).hasSize(10);
       copy.appendRecords(records(100, 1));
 
-      shard.copyTable(onS3, disk, "back");
+      s3.shard().copyTable(onS3, disk, "back");
       Table back = disk.loadTable("back");
       assertThat(back.snapshots()).hasSize(3);
       assertThat(back.newScan().toRecords()).hasSize(16);
@@ -237,22 +208,22 @@ class S3TableTest {
 
   @Test
   void clearErrorsForBadSettingsAndMissingThings() {
-    assertThatThrownBy(() -> shard.loadTable("no-such-table")).isInstanceOf(NoSuchTableException.class)
+    assertThatThrownBy(() -> s3.shard().loadTable("no-such-table")).isInstanceOf(NoSuchTableException.class)
         .hasMessageContaining("s3://" + BUCKET + "/warehouse/no-such-table");
-    assertThatThrownBy(() -> shard.createTable("../escape", EVENTS)).isInstanceOf(StorageException.class)
+    assertThatThrownBy(() -> s3.shard().createTable("../escape", EVENTS)).isInstanceOf(StorageException.class)
         .hasMessageContaining("..");
 
-    try (DataShard missingBucket = DataShard.open(StorageConfig.s3(server.config("no-such-bucket").build()))) {
+    try (DataShard missingBucket = DataShard.open(StorageConfig.s3(s3.server().config("no-such-bucket").build()))) {
       assertThatThrownBy(() -> missingBucket.createTable("t", EVENTS)).isInstanceOf(StorageException.class)
           .satisfies(e -> assertThat(((StorageException) e).kind()).isEqualTo(StorageException.Kind.NO_SUCH_BUCKET))
           .hasMessageContaining("DATASHARD_S3_BUCKET");
     }
-    try (DataShard wrongSecret = DataShard.open(StorageConfig.s3(server.config(BUCKET)
+    try (DataShard wrongSecret = DataShard.open(StorageConfig.s3(s3.server().config(BUCKET)
         .credentials(S3ProxyServer.ACCESS_KEY, "wrong-secret-123").build()))) {
       assertThatThrownBy(() -> wrongSecret.createTable("t", EVENTS)).isInstanceOf(StorageException.class)
           .hasMessageContaining("DATASHARD_S3_SECRET_KEY").hasMessageNotContaining("wrong-secret-123");
     }
-    try (DataShard unreachable = DataShard.open(StorageConfig.s3(server.config(BUCKET)
+    try (DataShard unreachable = DataShard.open(StorageConfig.s3(s3.server().config(BUCKET)
         .endpoint(URI.create("http://127.0.0.1:1")).build()))) {
       assertThatThrownBy(() -> unreachable.loadTable("t")).isInstanceOf(StorageException.class)
           .hasMessageContaining("DATASHARD_S3_ENDPOINT");
@@ -264,51 +235,51 @@ class S3TableTest {
   @Test
   void snapshotLifecycleOnS3() throws Exception {
     String name = "lifecycle-" + System.nanoTime();
-    Table table = shard.createTable(name, EVENTS, Map.of(
+    Table table = s3.shard().createTable(name, EVENTS, Map.of(
         "write.metadata.delete-after-commit.enabled", "true", "write.metadata.previous-versions-max", "3"));
     Snapshot first = table.appendRecords(records(0, 10)).orElseThrow();
     Thread.sleep(5);
     Snapshot second = table.appendRecords(records(10, 10)).orElseThrow();
     Thread.sleep(5);
     table.rollback(first.snapshotId());
-    assertThat(shard.loadTable(name).rowCount()).isEqualTo(10);
-    assertThat(shard.loadTable(name).newScan().asOfTime(second.timestampMillis()).rowCount()).isEqualTo(20);
+    assertThat(s3.shard().loadTable(name).rowCount()).isEqualTo(10);
+    assertThat(s3.shard().loadTable(name).newScan().asOfTime(second.timestampMillis()).rowCount()).isEqualTo(20);
 
     // Expiry while another writer commits: no committed row is lost.
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try {
       Future<?> writer = pool.submit(() -> {
-        Table own = shard.loadTable(name);
+        Table own = s3.shard().loadTable(name);
         for (int i = 0; i < 8; i++) {
           own.appendRecords(records(1000 + i * 10L, 10));
         }
       });
       for (int i = 0; i < 3; i++) {
-        shard.loadTable(name).expireSnapshots(System.currentTimeMillis(), 1);
+        s3.shard().loadTable(name).expireSnapshots(System.currentTimeMillis(), 1);
       }
       writer.get();
     } finally {
       pool.shutdown();
     }
     // One more snapshot, so the last expiry has one to expire however the concurrent ones ran.
-    shard.loadTable(name).appendRecords(records(2000, 10));
-    var expired = shard.loadTable(name).expireSnapshots(System.currentTimeMillis() + 1, 1);
-    Table after = shard.loadTable(name);
+    s3.shard().loadTable(name).appendRecords(records(2000, 10));
+    var expired = s3.shard().loadTable(name).expireSnapshots(System.currentTimeMillis() + 1, 1);
+    Table after = s3.shard().loadTable(name);
     assertThat(after.snapshots()).hasSize(1);
     assertThat(after.newScan().toRecords()).hasSize(100);
     assertThat(expired.expiredSnapshotIds()).isNotEmpty();
 
     // Old metadata versions beyond the log were retired (emptied, their numbers kept); orphans are found and removed.
-    var versions = shard.storage().list(after.location() + "/metadata/").stream()
+    var versions = s3.shard().storage().list(after.location() + "/metadata/").stream()
         .filter(o -> o.location().endsWith(".metadata.json")).toList();
     assertThat(versions.stream().filter(o -> !TableOperations.isRetired(o))).hasSizeLessThanOrEqualTo(4);
     assertThat(versions.stream().filter(TableOperations::isRetired)).isNotEmpty();
     String orphan = after.location() + "/data/left-behind.parquet";
-    shard.storage().write(orphan, new byte[] {1});
+    s3.shard().storage().write(orphan, new byte[] {1});
     assertThat(after.removeOrphanFiles(System.currentTimeMillis() + 1000, false)).containsExactly(orphan);
-    assertThat(shard.storage().exists(orphan)).isFalse();
-    assertThat(shard.loadTable(name).newScan().toRecords()).hasSize(100);
+    assertThat(s3.shard().storage().exists(orphan)).isFalse();
+    assertThat(s3.shard().loadTable(name).newScan().toRecords()).hasSize(100);
     after.setProperties(Map.of("owner", "s3-test"));
-    assertThat(shard.loadTable(name).properties()).containsEntry("owner", "s3-test");
+    assertThat(s3.shard().loadTable(name).properties()).containsEntry("owner", "s3-test");
   }
 }
