@@ -12,9 +12,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "compact", footer = {"%nExample:",
     "  datashard compact events --target-size 134217728 --where \"ts >= '2026-11-01T00:00:00'\""},
-    description = {"Rewrites small data files (and files with deletes to apply) into files of the",
-        "target size, in a 'replace' snapshot that changes no row; rewrites the manifests into one",
-        "per partition spec when there are several."})
+    description = {"Rewrites small data files (and files with deletes to apply) into files",
+        "of the target size, in a 'replace' snapshot that changes no row; rewrites",
+        "the manifests into one per partition spec when there are several."})
 final class CompactCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -15,9 +15,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "delete", footer = {"%nExample:",
     "  datashard delete events --where \"user_id = 42\"",
     "  datashard set-property events write.delete.mode merge-on-read   # position-delete files instead"},
-    description = {"Deletes the rows matching a filter in one snapshot. Files every row of which",
-        "matches are removed in metadata; the others are rewritten without the rows (copy-on-write,",
-        "the default) or get a position-delete file (write.delete.mode=merge-on-read)."})
+    description = {"Deletes the rows matching a filter in one snapshot. Files every row of",
+        "which matches are removed in metadata; the others are rewritten without",
+        "the rows (copy-on-write, the default) or get a position-delete file",
+        "(write.delete.mode=merge-on-read)."})
 final class DeleteCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
