@@ -90,8 +90,8 @@ public final class Transaction implements AutoCloseable {
   public Transaction append(ArrowReader batches) {
     checkOpen();
     if (writer == null) {
-      writer = new DataFileWriter(table.allocator(), table.operations().storage(), table.location(), spec,
-          table.properties());
+      TableOperations ops = table.operations();
+      writer = new DataFileWriter(table.allocator(), ops.storage(), ops.newFilesLocation(), spec, table.properties());
     }
     writer.write(batches);
     return this;
@@ -194,7 +194,7 @@ public final class Transaction implements AutoCloseable {
     TableMetadata metadata = ops.refresh().metadata();
     RowDeletePlan plan = RowDeletePlan.plan(metadata, ops, deleteFilter, table.allocator());
     if (writer == null) {
-      writer = new DataFileWriter(table.allocator(), ops.storage(), table.location(), spec, table.properties());
+      writer = new DataFileWriter(table.allocator(), ops.storage(), ops.newFilesLocation(), spec, table.properties());
     }
     RowDeletes deletes = RowDeletes.write(plan, metadata, writer, ops, table.allocator());
     files.addAll(writer.finish());

@@ -55,7 +55,7 @@ public final class AppendCommit extends SnapshotProducer {
     this.files = List.copyOf(files);
     this.dataFiles = this.files.stream().map(PendingFile::file).toList();
     this.idempotencyKey = idempotencyKey;
-    this.manifest = ops.location() + "/metadata/" + commitId() + "-m0.avro";
+    this.manifest = ops.newFilesLocation() + "/metadata/" + commitId() + "-m0.avro";
     this.manifestBytes = Manifests.writeManifest(schema, spec, dataFiles.stream()
         .map(f -> new ManifestEntry(ManifestEntry.Status.ADDED, snapshotId(), null, null, f)).toList());
   }

@@ -124,7 +124,7 @@ public final class FileChangeCommit extends SnapshotProducer {
 
   private void addManifest(byte[] content, int specId, ManifestFile.Content kind, int files, long rows,
       List<ManifestFile.PartitionSummary> partitions) {
-    String location = ops.location() + "/metadata/" + commitId() + "-m" + addedManifests.size() + ".avro";
+    String location = ops.newFilesLocation() + "/metadata/" + commitId() + "-m" + addedManifests.size() + ".avro";
     uploads.add(ops.storage().writeAsync(location, content));
     // Sequence numbers are placeholders: the manifest list line is rebuilt per attempt.
     addedManifests.add(new ManifestFile(location, content.length, specId, kind, 0, 0, snapshotId(), files, 0, 0,

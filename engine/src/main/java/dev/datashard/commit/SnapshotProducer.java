@@ -88,7 +88,7 @@ public abstract class SnapshotProducer {
 
     /** A fresh location in the table's metadata directory for a file of this attempt. */
     public String newMetadataLocation(String kind) {
-      return ops.location() + "/metadata/" + commitId + "-" + kind + "-" + number + "-" + files.size() + ".avro";
+      return ops.newFilesLocation() + "/metadata/" + commitId + "-" + kind + "-" + number + "-" + files.size() + ".avro";
     }
 
     /** Starts writing {@code content}; the publish waits for it. */
@@ -170,7 +170,7 @@ public abstract class SnapshotProducer {
       return Optional.empty();
     }
     Snapshot parent = base.metadata().currentSnapshot().orElse(null);
-    String manifestList = ops.location() + "/metadata/snap-" + snapshotId + "-" + attempts + "-" + commitId + ".avro";
+    String manifestList = ops.newFilesLocation() + "/metadata/snap-" + snapshotId + "-" + attempts + "-" + commitId + ".avro";
     List<ManifestFile> manifests = changes.get().manifests();
     attempt.write(manifestList, Manifests.writeManifestList(
         snapshotId, parent == null ? null : parent.snapshotId(), sequenceNumber, manifests));

@@ -87,6 +87,17 @@ public final class TableOperations {
     return location;
   }
 
+  /**
+   * The base of new files' locations (data, delete files, manifests, manifest lists): the table's
+   * location as its metadata spells it when that names this place, else this handle's. Engines
+   * pick a file system by a path's scheme: a table Spark created through S3A says {@code s3a://},
+   * and the files DataShard adds to it must too, or Spark, configured for s3a only, cannot read them.
+   */
+  public String newFilesLocation() {
+    String spelled = current().metadata().location().replaceAll("/+$", "");
+    return !spelled.equals(location) && Location.of(spelled).equals(Location.of(location)) ? spelled : location;
+  }
+
   public String metadataFile(int version) {
     return location + "/metadata/v" + version + ".metadata.json";
   }

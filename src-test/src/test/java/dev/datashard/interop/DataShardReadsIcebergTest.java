@@ -105,10 +105,14 @@ class DataShardReadsIcebergTest {
     assertThat(table.rowCount()).isEqualTo(60);
   }
 
-  /** HadoopTables keeps a location given as a plain path: metadata and manifests hold no scheme. */
+  /**
+   * HadoopTables keeps a location given as a plain path: metadata and manifests hold no scheme.
+   * The files DataShard adds are named as the table is (engines pick a file system by scheme).
+   */
   @Test
   void readsAndAppendsToATableWithSchemeLessPaths() {
-    Table iceberg = icebergAllTypes(local.warehouse().resolve("plain_paths").toString());
+    String location = local.warehouse().resolve("plain_paths").toString();
+    Table iceberg = icebergAllTypes(location);
     assertThat(iceberg.currentSnapshot().allManifests(iceberg.io()).get(0).path()).startsWith("/");
     dev.datashard.Table table = local.shard().loadTable("plain_paths");
 
@@ -116,6 +120,9 @@ class DataShardReadsIcebergTest {
     table.appendRecords(AllTypes.rows(30, 35));
     iceberg.refresh();
     Interop.assertSameRows(Interop.icebergRows(iceberg, null), expected(0, 35));
+    assertThat(iceberg.currentSnapshot().manifestListLocation()).startsWith(location + "/metadata/");
+    assertThat(iceberg.currentSnapshot().addedDataFiles(iceberg.io()))
+        .singleElement().satisfies(file -> assertThat(file.location()).startsWith(location + "/data/"));
   }
 
   /** Locations are plain paths after the scheme, as Iceberg's file IOs take them: no %20 for a space. */
