@@ -9,6 +9,7 @@ import dev.datashard.Schema;
 import dev.datashard.Snapshot;
 import dev.datashard.Table;
 import dev.datashard.io.StorageConfig;
+import dev.datashard.io.s3.testing.S3ProxyServer;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,16 +17,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.LongStream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Spark 3.5 with Iceberg's Spark runtime reads, filters, time-travels and appends to a DataShard
- * table on local disk; DataShard reads Spark's commit and appends again; Spark reads that. Runs
- * with {@code -Pspark} only. Spark runs in a JVM of its own (src/test/resources/spark), with its
+ * table, on local disk and on S3 (S3A); DataShard reads Spark's commit and appends again; Spark
+ * reads that. Runs with {@code -Pspark} only. Spark runs in a JVM of its own (src/test/resources/spark), with its
  * own Arrow, Parquet, Jackson and Avro versions, as a Spark job would beside DataShard.
  */
 class SparkInteropIT {
@@ -55,53 +58,148 @@ class SparkInteropIT {
         {"id": 1, "name": "user_id", "type": "long", "required": true},
         {"id": 2, "name": "event", "type": "string", "required": false}]}""");
 
+  private static final String BUCKET = "lake";
+
+  @TempDir static Path sparkDir;
+  private static Path sparkProject;
+  private static String sparkClassPath;
+
   @TempDir Path workDir;
 
-  @Test
-  void sparkReadsAndAppendsToADataShardTableAndDataShardContinuesAfterSpark() throws Exception {
-    Path project = ExternalProject.copy("spark", workDir.resolve("spark"));
-    // Online: the first run downloads Spark into the local repository.
-    ExternalProject.run(project, Duration.ofMinutes(20), ExternalProject.mvn("-q", "-B",
-        "-Dspark.version=" + property("spark.version"), "-Diceberg.version=" + property("iceberg.version"),
-        "compile"));
-    String sparkClassPath = project.resolve("target/classes") + File.pathSeparator
-        + Files.readString(project.resolve("target/classpath.txt")).strip();
+  @BeforeAll
+  static void buildSparkProject() throws Exception {
+    sparkProject = ExternalProject.copy("spark", sparkDir.resolve("spark"));
+    // Online: the first run downloads Spark, hadoop-aws and the AWS SDK v1 bundle into the local repository.
+    ExternalProject.run(sparkProject, Duration.ofMinutes(20), ExternalProject.mvn("-q", "-B",
+        "-Dspark.version=" + property("spark.version"), "-Dhadoop.version=" + property("spark.hadoopVersion"),
+        "-Diceberg.version=" + property("iceberg.version"), "compile"));
+    sparkClassPath = sparkProject.resolve("target/classes") + File.pathSeparator
+        + Files.readString(sparkProject.resolve("target/classpath.txt")).strip();
+  }
 
+  @Test
+  void onLocalDisk() throws Exception {
     try (BufferAllocator allocator = new RootAllocator();
         DataShard shard = DataShard.open(StorageConfig.local(workDir.resolve("warehouse")), allocator)) {
-      Table table = shard.createTable("events", SCHEMA);
-      long firstSnapshotId = table.appendRecords(rows(0, 100, "datashard")).orElseThrow().snapshotId();
-      table.appendRecords(rows(100, 200, "datashard"));
-
-      // Spark: 200 rows (ids 0..199), 50 of them >= 150; the first snapshot's 100; then appends 200..249.
-      assertThat(spark(project, sparkClassPath, "first", table.location(), String.valueOf(firstSnapshotId)))
-          .containsExactly("count=200", "filteredCount=50", "sumUserId=19900", "firstSnapshotCount=100",
-              "countAfterAppend=250");
-
-      table.refresh();
-      Snapshot sparkSnapshot = table.currentSnapshot().orElseThrow();
-      assertThat(sparkSnapshot.operation()).isEqualTo("append");
-      assertThat(sparkSnapshot.summary()).containsKey("spark.app.id").doesNotContainKey(Snapshot.COMMIT_ID);
-      assertThat(table.rowCount()).isEqualTo(250);
-      List<Map<String, Object>> sparkRows = table.newScan().filter(Expression.parse("event = 'spark'")).toRecords();
-      assertThat(sparkRows).extracting(row -> (Long) row.get("user_id"))
-          .containsExactlyInAnyOrderElementsOf(LongStream.range(200, 250).boxed().toList());
-
-      Snapshot afterSpark = table.appendRecords(rows(250, 300, "datashard")).orElseThrow();
-      assertThat(afterSpark.parentId()).isEqualTo(sparkSnapshot.snapshotId());
-
-      assertThat(spark(project, sparkClassPath, "last", table.location()))
-          .containsExactly("count=300", "distinctUserIds=300", "sparkRows=50", "snapshots=4");
+      sparkAndDataShardTakeTurns(shard, path -> path, List.of());
     }
   }
 
-  private static List<String> spark(Path project, String classPath, String... stepArgs) throws Exception {
+  /**
+   * The same on S3: DataShard over the S3 server, Spark through S3A at {@code s3a://} with the
+   * settings that match DataShard's (the README's table).
+   */
+  @Test
+  void onS3ThroughS3a() throws Exception {
+    try (S3ProxyServer server = S3ProxyServer.start()) {
+      server.createBucket(BUCKET);
+      try (BufferAllocator allocator = new RootAllocator();
+          DataShard shard = DataShard.open(StorageConfig.s3(server.config(BUCKET).prefix("warehouse").build()),
+              allocator)) {
+        List<String> settings = new ArrayList<>(s3aSettings(server));
+        // DataShard's metadata names its files s3://...: without this, "No FileSystem for scheme s3".
+        settings.add("-Dspark.hadoop.fs.s3.impl=org.apache.hadoop.fs.s3a.S3AFileSystem");
+        sparkAndDataShardTakeTurns(shard, location -> location.replaceFirst("^s3://", "s3a://"), settings);
+      } catch (AssertionError | RuntimeException e) {
+        throw new AssertionError(e.getMessage() + "\nS3 server output:\n" + server.output(), e);
+      }
+    }
+  }
+
+  /**
+   * A table Spark created on S3, its files named {@code s3a://}: DataShard reads it, appends,
+   * deletes rows, compacts, expires snapshots and removes orphan files; Spark then reads exactly
+   * the rows that should be left, so no live file was deleted. Spark knows only S3A here: the files
+   * DataShard added must be named {@code s3a://} as the table is.
+   */
+  @Test
+  void dataShardMaintainsATableSparkCreatedOnS3() throws Exception {
+    try (S3ProxyServer server = S3ProxyServer.start()) {
+      server.createBucket(BUCKET);
+      List<String> settings = s3aSettings(server);
+      String warehouse = "s3a://" + BUCKET + "/spark-warehouse";
+      String path = warehouse + "/db/spark_events";
+      assertThat(spark(settings, "create", warehouse)).containsExactly("count=300");
+
+      try (BufferAllocator allocator = new RootAllocator();
+          DataShard shard = DataShard.open(StorageConfig.s3(server.config(BUCKET).prefix("warehouse").build()),
+              allocator)) {
+        Table table = shard.loadTable(path);
+        assertThat(table.newScan().plan().tasks()).as("Spark's data files")
+            .hasSizeGreaterThan(3)
+            .allSatisfy(task -> assertThat(task.file().location()).startsWith(path + "/data/"));
+        assertThat(table.rowCount()).isEqualTo(300);
+
+        table.appendRecords(rows(300, 350, "datashard"));
+        table.newDelete().where(Expression.parse("user_id < 20")).commit();
+        assertThat(table.rewriteDataFiles().commit().snapshot()).as("a compaction").isPresent();
+        long now = System.currentTimeMillis();
+        assertThat(table.expireSnapshots(now, 1).deletedDataFiles()).as("files only expired snapshots had")
+            .isPositive();
+        table.removeOrphanFiles(now, false);
+
+        assertThat(table.refresh().rowCount()).isEqualTo(330);
+        assertThat(table.newScan().plan().tasks()).as("the data files after DataShard's changes")
+            .allSatisfy(task -> assertThat(task.file().location()).startsWith(path + "/data/"));
+        // 20..349: (20 + 349) * 330 / 2
+        assertThat(spark(settings, "read", path))
+            .containsExactly("count=330", "distinctUserIds=330", "minUserId=20", "sumUserId=60885", "datashardRows=50");
+      } catch (AssertionError | RuntimeException e) {
+        throw new AssertionError(e.getMessage() + "\nS3 server output:\n" + server.output(), e);
+      }
+    }
+  }
+
+  /** S3A settings matching DataShard's for the server (the README's table). */
+  private static List<String> s3aSettings(S3ProxyServer server) {
+    return List.of(
+        "-Dspark.hadoop.fs.s3a.endpoint=" + server.endpoint(),
+        "-Dspark.hadoop.fs.s3a.path.style.access=true",
+        "-Dspark.hadoop.fs.s3a.access.key=" + S3ProxyServer.ACCESS_KEY,
+        "-Dspark.hadoop.fs.s3a.secret.key=" + S3ProxyServer.SECRET_KEY,
+        "-Dspark.hadoop.fs.s3a.endpoint.region=us-east-1");
+  }
+
+  /**
+   * DataShard creates the table and appends twice; Spark reads 200 rows (ids 0..199), 50 of them
+   * >= 150, the first snapshot's 100, then appends 200..249; DataShard reads Spark's commit and
+   * appends 250..299 on top of it; Spark reads all of that.
+   */
+  private static void sparkAndDataShardTakeTurns(DataShard shard, UnaryOperator<String> sparkPath,
+      List<String> sparkOptions) throws Exception {
+    Table table = shard.createTable("events", SCHEMA);
+    long firstSnapshotId = table.appendRecords(rows(0, 100, "datashard")).orElseThrow().snapshotId();
+    table.appendRecords(rows(100, 200, "datashard"));
+    String path = sparkPath.apply(table.location());
+
+    assertThat(spark(sparkOptions, "first", path, String.valueOf(firstSnapshotId)))
+        .containsExactly("count=200", "filteredCount=50", "sumUserId=19900", "firstSnapshotCount=100",
+            "countAfterAppend=250");
+
+    table.refresh();
+    Snapshot sparkSnapshot = table.currentSnapshot().orElseThrow();
+    assertThat(sparkSnapshot.operation()).isEqualTo("append");
+    assertThat(sparkSnapshot.summary()).containsKey("spark.app.id").doesNotContainKey(Snapshot.COMMIT_ID);
+    assertThat(table.rowCount()).isEqualTo(250);
+    List<Map<String, Object>> sparkRows = table.newScan().filter(Expression.parse("event = 'spark'")).toRecords();
+    assertThat(sparkRows).extracting(row -> (Long) row.get("user_id"))
+        .containsExactlyInAnyOrderElementsOf(LongStream.range(200, 250).boxed().toList());
+
+    Snapshot afterSpark = table.appendRecords(rows(250, 300, "datashard")).orElseThrow();
+    assertThat(afterSpark.parentId()).isEqualTo(sparkSnapshot.snapshotId());
+
+    assertThat(spark(sparkOptions, "last", path))
+        .containsExactly("count=300", "distinctUserIds=300", "sparkRows=50", "snapshots=4");
+  }
+
+  private static List<String> spark(List<String> options, String... stepArgs) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(ExternalProject.java());
     command.addAll(SPARK_JVM_OPTIONS);
-    command.addAll(List.of("-cp", classPath, "example.SparkSteps"));
+    command.addAll(options);
+    command.addAll(List.of("-cp", sparkClassPath, "example.SparkSteps"));
     command.addAll(List.of(stepArgs));
-    return ExternalProject.results(ExternalProject.run(project, Duration.ofMinutes(10), command));
+    return ExternalProject.results(ExternalProject.run(sparkProject, Duration.ofMinutes(10), command));
   }
 
   private static List<Map<String, Object>> rows(long from, long to, String event) {
