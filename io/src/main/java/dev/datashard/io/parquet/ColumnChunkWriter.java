@@ -449,11 +449,12 @@ final class ColumnChunkWriter {
   }
 
   /**
-   * Whether the chunk's first {@value #DICTIONARY_PROBE_VALUES} values show that a dictionary will
-   * not pay: more than nine in ten of them distinct (ids, timestamps, measurements; drawn evenly
-   * from fewer than about 6,000 values, fewer are distinct). The rule at
-   * the end of the first page would reject it too, but only after building and probing a
-   * dictionary as large as the page, in every open file (a hundred for a partitioned append).
+   * Whether the chunk's first {@value #DICTIONARY_PROBE_VALUES} values show that a dictionary is
+   * unlikely to pay: more than nine in ten of them distinct (ids, timestamps, measurements; values
+   * drawn evenly from fewer than about 6,000 are less distinct). Deciding here, not only at the end
+   * of the first page, spares building and probing a dictionary as large as the page in every open
+   * file (a hundred for a partitioned append). A column that repeats only later loses its
+   * dictionary, and its plain pages rely on the codec.
    */
   private boolean dictionaryUnpromising() {
     if (!firstPage || idCount != DICTIONARY_PROBE_VALUES) {
