@@ -78,6 +78,7 @@ final class ColumnChunkWriter {
   private static final int FLAT_STEP = 4096;
   /** About what a data page header takes, for size estimates before it is written. */
   private static final int PAGE_HEADER_BYTES = 24;
+  static final int DICTIONARY_PROBE_VALUES = 1024;
 
   private final List<String> path;
   private final Kind kind;
@@ -337,6 +338,11 @@ final class ColumnChunkWriter {
         }
         addId(id);
         pagePlainBytes += width;
+        if (dictionaryUnpromising()) {
+          fallBackToPlain();
+          i++;
+          break;
+        }
       }
       if (i == to) {
         return;
@@ -388,6 +394,9 @@ final class ColumnChunkWriter {
             bounds.acceptBytes(data, start, length);
           }
           addId(id);
+          if (dictionaryUnpromising()) {
+            fallBackToPlain();
+          }
           continue;
         }
         fallBackToPlain();
@@ -437,6 +446,22 @@ final class ColumnChunkWriter {
       }
     }
     pagePlainBytes += to - from;
+  }
+
+  /**
+   * Whether the chunk's first {@value #DICTIONARY_PROBE_VALUES} values show that a dictionary is
+   * unlikely to pay: more than nine in ten of them distinct (ids, timestamps, measurements; values
+   * drawn evenly from fewer than about 6,000 are less distinct). Deciding here, not only at the end
+   * of the first page, spares building and probing a dictionary as large as the page in every open
+   * file (a hundred for a partitioned append). A column that repeats only later loses its
+   * dictionary, and its plain pages rely on the codec.
+   */
+  private boolean dictionaryUnpromising() {
+    if (!firstPage || idCount != DICTIONARY_PROBE_VALUES) {
+      return false;
+    }
+    int size = longDictionary != null ? longDictionary.size() : binaryDictionary.size();
+    return size * 10L > idCount * 9L;
   }
 
   /** Turns the open page's dictionary ids into plain values; plain for the rest of the chunk. */

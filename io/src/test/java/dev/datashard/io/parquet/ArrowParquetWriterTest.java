@@ -276,6 +276,33 @@ class ArrowParquetWriterTest {
     }
   }
 
+  /**
+   * Columns of nearly all distinct values give up their dictionary after the first values (read
+   * back unchanged across that switch, in the middle of the first page); a column drawn from a few
+   * thousand values keeps it.
+   */
+  @Test
+  void dictionaryEncodingIsDroppedEarlyOnlyForNearlyDistinctValues() throws Exception {
+    Schema schema = new Schema(List.of(field("id", 1, new ArrowType.Int(64, true), false),
+        field("name", 2, ArrowType.Utf8.INSTANCE, false),
+        field("product", 3, new ArrowType.Int(64, true), false)));
+    java.util.Random random = new java.util.Random(17);
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
+      for (int n = 0; n < 20_000; n++) {
+        ((BigIntVector) root.getVector("id")).setSafe(n, 1_000_000L + n);
+        ((VarCharVector) root.getVector("name")).setSafe(n, ("user-" + n).getBytes(StandardCharsets.UTF_8));
+        ((BigIntVector) root.getVector("product")).setSafe(n, random.nextInt(3_000));
+      }
+      root.setRowCount(20_000);
+      Path file = write(schema, ParquetWriteOptions.DEFAULT, List.of(root));
+      assertThat(readBack(file, schema)).isEqualTo(rows(root));
+      FileMetaData footer = footer(file);
+      assertThat(chunk(footer, "id").getEncodings()).doesNotContain(Encoding.RLE_DICTIONARY);
+      assertThat(chunk(footer, "name").getEncodings()).doesNotContain(Encoding.RLE_DICTIONARY);
+      assertThat(chunk(footer, "product").getEncodings()).contains(Encoding.RLE_DICTIONARY);
+    }
+  }
+
   static final Schema NESTED = new Schema(List.of(
       field("id", 1, new ArrowType.Int(32, true), false),
       field("st", 2, ArrowType.Struct.INSTANCE, true,
