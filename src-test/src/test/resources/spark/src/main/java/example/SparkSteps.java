@@ -13,8 +13,8 @@ import org.apache.spark.sql.SparkSession;
  * What SparkInteropIT asks of Spark, against the DataShard table at a path: {@code first PATH
  * SNAPSHOT_ID} reads, filters, time-travels to the snapshot and appends 50 rows; {@code last PATH}
  * reads the table after DataShard appended to Spark's commit. {@code create WAREHOUSE} creates a
- * table of Spark's own, {@code db.spark_events}, in a file-system catalog there and appends three
- * times; {@code read PATH} sums up a table. Prints one "key=value" line per result. PATH and
+ * table of Spark's own, {@code db.spark_events}, in a file-system catalog there, appends three
+ * times and deletes every tenth row (merge-on-read); {@code read PATH} sums up a table. Prints one "key=value" line per result. PATH and
  * WAREHOUSE are directories or s3a:// locations; the S3A settings come as
  * {@code -Dspark.hadoop.fs.s3a.*} system properties, which Spark takes as configuration.
  */
@@ -73,12 +73,15 @@ public final class SparkSteps {
 
   private static void create(SparkSession spark) throws Exception {
     spark.sql("CREATE TABLE default_iceberg.db.spark_events (user_id bigint NOT NULL, event string)"
-        + " USING iceberg PARTITIONED BY (bucket(4, user_id))");
+        + " USING iceberg PARTITIONED BY (bucket(4, user_id))"
+        + " TBLPROPERTIES ('format-version'='2', 'write.delete.mode'='merge-on-read')");
     for (long from = 0; from < 300; from += 100) {
       spark.range(from, from + 100)
           .select(col("id").as("user_id"), lit("spark").as("event"))
           .writeTo("default_iceberg.db.spark_events").append();
     }
+    // Merge-on-read: position delete files beside the data files.
+    spark.sql("DELETE FROM default_iceberg.db.spark_events WHERE user_id % 10 = 0");
     print("count", spark.table("default_iceberg.db.spark_events").count());
   }
 
