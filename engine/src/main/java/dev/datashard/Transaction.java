@@ -91,7 +91,7 @@ public final class Transaction implements AutoCloseable {
     checkOpen();
     if (writer == null) {
       TableOperations ops = table.operations();
-      writer = new DataFileWriter(table.allocator(), ops.storage(), ops.newFilesLocation(), spec, table.properties());
+      writer = new DataFileWriter(table.allocator(), ops.storage(), ops.newDataLocation(), spec, table.properties());
     }
     writer.write(batches);
     return this;
@@ -194,7 +194,7 @@ public final class Transaction implements AutoCloseable {
     TableMetadata metadata = ops.refresh().metadata();
     RowDeletePlan plan = RowDeletePlan.plan(metadata, ops, deleteFilter, table.allocator());
     if (writer == null) {
-      writer = new DataFileWriter(table.allocator(), ops.storage(), ops.newFilesLocation(), spec, table.properties());
+      writer = new DataFileWriter(table.allocator(), ops.storage(), ops.newDataLocation(), spec, table.properties());
     }
     RowDeletes deletes = RowDeletes.write(plan, metadata, writer, ops, table.allocator());
     files.addAll(writer.finish());

@@ -264,6 +264,7 @@ class SnapshotLifecycleTest {
         "commit.manifest-merge.enabled", "yes",
         "write.metadata.previous-versions-max", "2147483648",
         "write.metadata.delete-after-commit.enabled", "1",
+        "write.data.path", "relative/data",
         "format-version", "3");
     refused.forEach((key, value) -> {
       String before = shard.loadTable("t").metadataFile();

@@ -69,7 +69,7 @@ public final class Compactions {
       return new Outcome(Optional.empty(), 0, 0, 0, 0);
     }
     List<PendingFile> written;
-    try (DataFileWriter writer = new DataFileWriter(allocator, ops.storage(), ops.newFilesLocation(), metadata.defaultSpec(),
+    try (DataFileWriter writer = new DataFileWriter(allocator, ops.storage(), ops.newDataLocation(), metadata.defaultSpec(),
         properties)) {
       for (FileScanTask task : chosen) {
         ScanPlan plan = ScanPlan.ofFiles(scan.projection(), List.of(task.everyRowGroup()));

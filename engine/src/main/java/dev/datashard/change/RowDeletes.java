@@ -48,7 +48,7 @@ public record RowDeletes(Set<Location> removed, Set<Location> referenced, List<P
     try {
       for (FileMatches file : partial) {
         int specId = plan.specId(file.task().file());
-        written.add(PositionDeleteWriter.write(allocator, ops.storage(), ops.newFilesLocation(), metadata.spec(specId),
+        written.add(PositionDeleteWriter.write(allocator, ops.storage(), ops.newDataLocation(), metadata.spec(specId),
             file.task().file(), file.positions(), metadata.properties()));
         referenced.add(Location.of(file.task().file().location()));
       }

@@ -56,7 +56,7 @@ public final class DataFileWriter implements AutoCloseable {
 
   private final BufferAllocator allocator;
   private final Storage storage;
-  private final String tableLocation;
+  private final String dataLocation;
   private final Schema schema;
   private final PartitionSpec spec;
   private final ParquetWriteOptions options;
@@ -71,12 +71,16 @@ public final class DataFileWriter implements AutoCloseable {
   private RuntimeException broken;
   private boolean closed;
 
-  /** Writes rows of {@code spec}'s schema, partitioned by {@code spec}. */
-  public DataFileWriter(BufferAllocator allocator, Storage storage, String tableLocation, PartitionSpec spec,
+  /**
+   * Writes rows of {@code spec}'s schema, partitioned by {@code spec}.
+   *
+   * @param dataLocation the directory of the table's new data files ({@link TableOperations#newDataLocation()})
+   */
+  public DataFileWriter(BufferAllocator allocator, Storage storage, String dataLocation, PartitionSpec spec,
       Map<String, String> properties) {
     this.allocator = allocator;
     this.storage = storage;
-    this.tableLocation = tableLocation;
+    this.dataLocation = dataLocation;
     this.schema = spec.schema();
     this.spec = spec;
     this.options = WriteProperties.parquetOptions(properties);
@@ -93,8 +97,8 @@ public final class DataFileWriter implements AutoCloseable {
 
     OpenFile(PartitionKey partition, org.apache.arrow.vector.types.pojo.Schema arrowSchema) {
       this.partition = partition;
-      String directory = spec.isPartitioned() ? "/data/" + PartitionValues.toPath(spec, partition) + "/" : "/data/";
-      location = tableLocation + directory + UUID.randomUUID() + ".parquet";
+      String directory = spec.isPartitioned() ? "/" + PartitionValues.toPath(spec, partition) + "/" : "/";
+      location = dataLocation + directory + UUID.randomUUID() + ".parquet";
       staging = storage.stagingDirectory(location);
       ArrowParquetWriter created;
       try {

@@ -43,13 +43,13 @@ public final class PositionDeleteWriter {
   /**
    * Writes a file deleting {@code positions} of {@code dataFile} and starts its move or upload.
    *
+   * @param dataLocation the directory of the table's new data files ({@link TableOperations#newDataLocation()})
    * @param spec the data file's partition spec
    */
-  public static PendingDeleteFile write(BufferAllocator allocator, Storage storage, String tableLocation,
+  public static PendingDeleteFile write(BufferAllocator allocator, Storage storage, String dataLocation,
       PartitionSpec spec, DataFile dataFile, BitSet positions, Map<String, String> properties) {
-    String directory = spec.isPartitioned() ? "/data/" + PartitionValues.toPath(spec, dataFile.partition()) + "/"
-        : "/data/";
-    String location = tableLocation + directory + UUID.randomUUID() + "-deletes.parquet";
+    String directory = spec.isPartitioned() ? "/" + PartitionValues.toPath(spec, dataFile.partition()) + "/" : "/";
+    String location = dataLocation + directory + UUID.randomUUID() + "-deletes.parquet";
     Path staging = storage.stagingDirectory(location);
     byte[] path = dataFile.location().getBytes(StandardCharsets.UTF_8);
     ArrowParquetWriter writer = ArrowParquetWriter.create(staging.resolve("deletes.parquet"),

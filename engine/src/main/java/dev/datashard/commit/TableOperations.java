@@ -14,6 +14,7 @@ import dev.datashard.metadata.ManifestFile;
 import dev.datashard.metadata.Manifests;
 import dev.datashard.metadata.TableMetadata;
 import dev.datashard.metadata.TableMetadataJson;
+import dev.datashard.metadata.TableProperties;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -96,6 +97,15 @@ public final class TableOperations {
   public String newFilesLocation() {
     String spelled = current().metadata().location().replaceAll("/+$", "");
     return !spelled.equals(location) && Location.of(spelled).equals(Location.of(location)) ? spelled : location;
+  }
+
+  /**
+   * The directory of new data and delete files: Iceberg's {@code write.data.path} when the table
+   * sets it, else {@code data} below {@link #newFilesLocation()}.
+   */
+  public String newDataLocation() {
+    return TableProperties.DATA_PATH.read(current().metadata().properties())
+        .orElseGet(() -> newFilesLocation() + "/data");
   }
 
   public String metadataFile(int version) {

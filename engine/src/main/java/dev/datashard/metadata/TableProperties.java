@@ -3,6 +3,7 @@ package dev.datashard.metadata;
 import dev.datashard.ValidationException;
 import dev.datashard.metadata.TableProperty.Choice;
 import dev.datashard.metadata.TableProperty.Flag;
+import dev.datashard.metadata.TableProperty.LocationSetting;
 import dev.datashard.metadata.TableProperty.WholeNumber;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +40,12 @@ public final class TableProperties {
    */
   public static final Choice DELETE_MODE =
       new Choice("write.delete.mode", "copy-on-write", List.of("copy-on-write", "merge-on-read"));
+  /**
+   * Where new data and delete files go instead of the table's {@code data/} (another engine may have
+   * set it, as Iceberg's writers honour it). Files there outside the table's location are not
+   * listed by orphan removal, nor deleted with the table.
+   */
+  public static final LocationSetting DATA_PATH = new LocationSetting("write.data.path");
   /** How long an idempotency key outlives its snapshot's expiry (DataShard's own key; 7 days). */
   public static final WholeNumber IDEMPOTENCY_RETENTION_HOURS =
       new WholeNumber("datashard.idempotency.retention-hours", 168);
@@ -52,7 +59,7 @@ public final class TableProperties {
   private static final Map<String, TableProperty> INTERPRETED = Stream.of(COMMIT_NUM_RETRIES,
       COMMIT_MIN_WAIT_MS, COMMIT_MAX_WAIT_MS, COMMIT_TOTAL_TIMEOUT_MS, MANIFEST_MERGE_ENABLED,
       MANIFEST_MIN_COUNT_TO_MERGE, METADATA_PREVIOUS_VERSIONS_MAX, METADATA_DELETE_AFTER_COMMIT,
-      IDEMPOTENCY_RETENTION_HOURS, DELETE_MODE)
+      IDEMPOTENCY_RETENTION_HOURS, DELETE_MODE, DATA_PATH)
       .collect(Collectors.toMap(TableProperty::key, Function.identity()));
 
   private TableProperties() {}

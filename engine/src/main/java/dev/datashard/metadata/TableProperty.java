@@ -1,5 +1,7 @@
 package dev.datashard.metadata;
 
+import dev.datashard.io.Location;
+import dev.datashard.io.StorageException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,6 +58,25 @@ public sealed interface TableProperty {
     public Optional<String> brokenRule(String value) {
       return "true".equalsIgnoreCase(value) || "false".equalsIgnoreCase(value) ? Optional.empty()
           : Optional.of("must be true or false");
+    }
+  }
+
+  /** A location ({@code file:///...}, an absolute path, {@code s3://bucket/key}); none by default. */
+  record LocationSetting(String key) implements TableProperty {
+    /** The location without trailing slashes; empty when unset or not a location. */
+    public Optional<String> read(Map<String, String> properties) {
+      String value = properties.get(key);
+      return value != null && brokenRule(value).isEmpty() ? Optional.of(value.replaceAll("/+$", "")) : Optional.empty();
+    }
+
+    @Override
+    public Optional<String> brokenRule(String value) {
+      try {
+        Location.of(value);
+        return Optional.empty();
+      } catch (StorageException e) {
+        return Optional.of("must be a location (file:///..., an absolute path, or s3://bucket/key): " + e.getMessage());
+      }
     }
   }
 

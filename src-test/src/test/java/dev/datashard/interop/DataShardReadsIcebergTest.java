@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.datashard.DataShard;
 import dev.datashard.Snapshot;
 import dev.datashard.Transaction;
+import dev.datashard.io.Location;
 import dev.datashard.io.local.LocalStorage;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -123,6 +124,37 @@ class DataShardReadsIcebergTest {
     assertThat(iceberg.currentSnapshot().manifestListLocation()).startsWith(location + "/metadata/");
     assertThat(iceberg.currentSnapshot().addedDataFiles(iceberg.io()))
         .singleElement().satisfies(file -> assertThat(file.location()).startsWith(location + "/data/"));
+  }
+
+  /**
+   * A table whose {@code write.data.path} (set by another engine) points outside its location:
+   * DataShard's appends and merge-on-read deletes put their files there, as Iceberg's writers do,
+   * and orphan removal, which lists only the table's location, leaves that directory alone.
+   */
+  @Test
+  void newDataAndDeleteFilesGoWhereWriteDataPathSays() {
+    String dataPath = LocalStorage.locationOf(local.warehouse().resolve("shared-data/events"));
+    Table iceberg = IcebergWrites.create(LocalStorage.locationOf(local.warehouse().resolve("by_iceberg")),
+        IcebergSchemas.allTypes(), PartitionSpec.unpartitioned(),
+        Map.of("write.data.path", dataPath + "/", "write.delete.mode", "merge-on-read"));
+    IcebergWrites.append(iceberg, AllTypes.rows(0, 10));
+    dev.datashard.Table table = local.shard().loadTable("by_iceberg");
+
+    table.appendRecords(AllTypes.rows(10, 20));
+    table.newDelete().where(dev.datashard.Expression.parse("id < 5 or id >= 18")).commit();
+    iceberg.refresh();
+    Location data = Location.of(dataPath);
+    assertThat(iceberg.currentSnapshot().addedDeleteFiles(iceberg.io())).isNotEmpty()
+        .allSatisfy(file -> assertThat(Location.of(file.location()).isBelow(data)).isTrue());
+    assertThat(table.newScan().plan().tasks()).hasSize(2)
+        .allSatisfy(task -> assertThat(Location.of(task.file().location()).isBelow(data)).isTrue());
+    List<Map<String, Object>> expected = expected(5, 18);
+    Interop.assertSameRows(Interop.icebergRows(iceberg, null), expected);
+
+    // Hadoop's .crc files beside Iceberg's metadata are orphans; nothing in the data path is.
+    assertThat(table.removeOrphanFiles(System.currentTimeMillis() + 60_000, false))
+        .noneSatisfy(removed -> assertThat(Location.of(removed).isBelow(data)).isTrue());
+    Interop.assertSameRows(Interop.datashardRows(table.newScan()), expected);
   }
 
   /** Locations are plain paths after the scheme, as Iceberg's file IOs take them: no %20 for a space. */
