@@ -186,6 +186,8 @@ class SnapshotLifecycleTest {
 
   @Test
   void copyKeepsEverySnapshotReadableAndTheSourceUntouched(@TempDir Path elsewhere) {
+    String dataPath = table.location() + "/custom-data";
+    table.setProperties(Map.of("write.data.path", dataPath));
     Snapshot first = append(1, 2);
     Snapshot second = append(3);
     try (DataShard other = DataShard.open(StorageConfig.local(elsewhere), allocator)) {
@@ -197,8 +199,12 @@ class SnapshotLifecycleTest {
       assertThat(copy.snapshots()).extracting(Snapshot::snapshotId).containsExactly(first.snapshotId(), second.snapshotId());
       assertThat(copy.newScan().useSnapshot(first.snapshotId()).toRecords()).hasSize(2);
       assertThat(copy.newScan().toRecords()).extracting(r -> r.get("id")).containsExactlyInAnyOrder(1L, 2L, 3L);
+      // The data path inside the table moved with it: the copy's new files stay in the copy.
+      assertThat(copy.properties()).containsEntry("write.data.path", copy.location() + "/custom-data");
       copy.appendRecords(List.of(Map.of("id", 4L)));
       assertThat(other.loadTable("copy").rowCount()).isEqualTo(4);
+      assertThat(copy.refresh().newScan().files()).extracting(f -> f.location())
+          .allSatisfy(location -> assertThat(location).startsWith(copy.location() + "/custom-data/"));
       assertThatThrownBy(() -> shard.copyTable("t", other, "copy")).isInstanceOf(TableExistsException.class);
     }
     assertThat(shard.loadTable("t").rowCount()).isEqualTo(3);

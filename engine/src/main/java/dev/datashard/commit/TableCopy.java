@@ -13,6 +13,7 @@ import dev.datashard.metadata.ManifestEntry;
 import dev.datashard.metadata.ManifestFile;
 import dev.datashard.metadata.Manifests;
 import dev.datashard.metadata.TableMetadata;
+import dev.datashard.metadata.TableProperties;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -133,12 +134,17 @@ public final class TableCopy {
           snapshot.schemaId()));
     }
     StorageException.join(CompletableFuture.allOf(copies.toArray(CompletableFuture[]::new)));
+    // A data path inside the table moves with it: the copy's new files must not land in the source.
+    Map<String, String> properties = new HashMap<>(metadata.properties());
+    TableProperties.DATA_PATH.read(properties)
+        .filter(path -> Location.of(path).isBelow(Location.of(source.location())))
+        .ifPresent(path -> properties.put(TableProperties.DATA_PATH.key(), move.apply(path)));
     // The copy starts a new metadata history: its log of earlier metadata files stays behind.
     TableMetadata copied = new TableMetadata(metadata.formatVersion(), metadata.tableUuid(), to,
         metadata.lastSequenceNumber(), metadata.lastUpdatedMillis(), metadata.lastColumnId(),
         metadata.schemas(), metadata.currentSchemaId(), metadata.partitionSpecs(), metadata.defaultSpecId(),
         metadata.lastPartitionId(), metadata.sortOrders(), metadata.defaultSortOrderId(),
-        metadata.properties(), metadata.currentSnapshotId(), snapshots, metadata.snapshotLog(), List.of(),
+        properties, metadata.currentSnapshotId(), snapshots, metadata.snapshotLog(), List.of(),
         metadata.otherFields());
     if (!target.publishFirst(firstVersion, copied)) {
       throw new TableExistsException(target.location());
