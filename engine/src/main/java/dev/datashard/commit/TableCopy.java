@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -135,7 +136,7 @@ public final class TableCopy {
     }
     StorageException.join(CompletableFuture.allOf(copies.toArray(CompletableFuture[]::new)));
     // A data path inside the table moves with it: the copy's new files must not land in the source.
-    Map<String, String> properties = new HashMap<>(metadata.properties());
+    Map<String, String> properties = new LinkedHashMap<>(metadata.properties());
     TableProperties.DATA_PATH.read(properties)
         .filter(path -> Location.of(path).isBelow(Location.of(source.location())))
         .ifPresent(path -> properties.put(TableProperties.DATA_PATH.key(), move.apply(path)));

@@ -96,7 +96,11 @@ public final class TableOperations {
    */
   public String newFilesLocation() {
     String spelled = current().metadata().location().replaceAll("/+$", "");
-    return !spelled.equals(location) && Location.of(spelled).equals(Location.of(location)) ? spelled : location;
+    try {
+      return Location.of(spelled).equals(Location.of(location)) ? spelled : location;
+    } catch (StorageException e) {
+      return location; // the metadata names no place DataShard knows: write where the table was found
+    }
   }
 
   /**
