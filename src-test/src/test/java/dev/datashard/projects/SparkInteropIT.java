@@ -28,8 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Spark 3.5 with Iceberg's Spark runtime reads, filters, time-travels and appends to a DataShard
  * table, on local disk and on S3 (S3A); DataShard reads Spark's commit and appends again; Spark
- * reads that. Runs with {@code -Pspark} only. Spark runs in a JVM of its own (src/test/resources/spark), with its
- * own Arrow, Parquet, Jackson and Avro versions, as a Spark job would beside DataShard.
+ * reads that. DataShard maintains a table Spark created. Runs with {@code -Pspark} only. Spark runs
+ * in a JVM of its own (src/test/resources/spark), with its own Arrow, Parquet, Jackson and Avro
+ * versions, as a Spark job would beside DataShard.
  */
 class SparkInteropIT {
   /** What Spark's launcher opens on Java 17 (its JavaModuleOptions). */
