@@ -159,7 +159,8 @@ public final class DataShard implements AutoCloseable {
    */
   public TableCopy.Result copyTable(String sourceName, DataShard target, String targetName) {
     TableOperations source = new TableOperations(storage, storage.tableLocation(sourceName));
-    return TableCopy.copy(source, new TableOperations(target.storage, target.storage.tableLocation(targetName)));
+    return TableCopy.copy(source, new TableOperations(target.storage, target.storage.tableLocation(targetName)),
+        allocator);
   }
 
   @Override

@@ -39,8 +39,6 @@ import org.apache.arrow.vector.ipc.ArrowReader;
 public final class Compactions {
   private static final long BATCH_ROWS = 64 * 1024;
   private static final long READ_AHEAD_BYTES = 64L << 20;
-  /** The spec's reserved field id of a position-delete file's {@code file_path} column. */
-  private static final int FILE_PATH_ID = 2147483546;
 
   private Compactions() {}
 
@@ -137,8 +135,8 @@ public final class Compactions {
     if (deletes.referencedDataFile() != null) {
       return Optional.of(deletes.referencedDataFile());
     }
-    byte[] lower = deletes.lowerBounds().get(FILE_PATH_ID);
-    byte[] upper = deletes.upperBounds().get(FILE_PATH_ID);
+    byte[] lower = deletes.lowerBounds().get(DeleteFile.FILE_PATH_FIELD_ID);
+    byte[] upper = deletes.upperBounds().get(DeleteFile.FILE_PATH_FIELD_ID);
     return lower != null && Arrays.equals(lower, upper)
         ? Optional.of(new String(lower, StandardCharsets.UTF_8)) : Optional.empty();
   }

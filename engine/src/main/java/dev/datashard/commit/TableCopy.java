@@ -14,9 +14,11 @@ import dev.datashard.metadata.ManifestFile;
 import dev.datashard.metadata.Manifests;
 import dev.datashard.metadata.TableMetadata;
 import dev.datashard.metadata.TableProperties;
+import dev.datashard.read.FileDeletes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -24,17 +26,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
+import org.apache.arrow.memory.BufferAllocator;
 
 /**
  * Copies a table to another location, possibly in another store (local disk to S3 and back),
  * with every snapshot readable at the destination. Iceberg metadata holds absolute locations, so
  * manifests, manifest lists and the metadata are rewritten with the new ones; data files and
  * equality delete files are copied as they are. Position delete files name the data files whose
- * rows they delete by absolute location inside them, so a table with any is refused: copied as
- * they are, they would delete nothing at the destination. The destination becomes visible only
- * at the end, when its first metadata version is published, so a failed copy leaves no table behind.
+ * rows they delete by absolute location inside them, so each is rewritten naming the copies (its
+ * size and bounds on {@code file_path} in the manifest with it). The destination becomes visible
+ * only at the end, when its first metadata version is published, so a failed copy leaves no table
+ * behind.
  */
 public final class TableCopy {
   private TableCopy() {}
@@ -42,7 +48,7 @@ public final class TableCopy {
   /** The result: how many files of each kind were copied. */
   public record Result(int snapshots, int dataFiles, int deleteFiles, int manifests, long bytes) {}
 
-  public static Result copy(TableOperations source, TableOperations target) {
+  public static Result copy(TableOperations source, TableOperations target, BufferAllocator allocator) {
     OptionalInt first = target.firstVersionNumber();
     if (first.isEmpty()) {
       throw new TableExistsException(target.location());
@@ -63,6 +69,7 @@ public final class TableCopy {
     Set<String> manifests = new LinkedHashSet<>();
     Set<String> dataFiles = new LinkedHashSet<>();
     Set<String> deleteFiles = new LinkedHashSet<>();
+    Map<String, DeleteFile> positionDeletes = new LinkedHashMap<>();
     for (Snapshot snapshot : metadata.snapshots()) {
       for (ManifestFile manifest : source.manifests(snapshot)) {
         if (!manifests.add(manifest.path())) {
@@ -72,11 +79,10 @@ public final class TableCopy {
         if (manifest.content() == ManifestFile.Content.DELETES) {
           for (DeleteEntry entry : Manifests.readDeleteManifest(content, manifest.path())) {
             if (entry.file().content() == DeleteFile.Content.POSITION_DELETES) {
-              throw new DataShardException("cannot copy " + from + ": it has position delete files ("
-                  + entry.file().location() + "), which name data files by their location in the source; "
-                  + "DataShard cannot rewrite them yet, and copied as they are they would delete nothing");
+              positionDeletes.putIfAbsent(entry.file().location(), entry.file());
+            } else {
+              deleteFiles.add(entry.file().location());
             }
-            deleteFiles.add(entry.file().location());
           }
           continue;
         }
@@ -89,8 +95,10 @@ public final class TableCopy {
     List<String> written = new ArrayList<>();
     List<CompletableFuture<Void>> copies = new ArrayList<>();
     try {
-      return copyFiles(source, target, first.getAsInt(), metadata, move, manifests, dataFiles, deleteFiles, bytes,
-          written, copies);
+      Map<String, DeleteFile> rewritten = rewritePositionDeletes(source, target, allocator, metadata, move,
+          positionDeletes.values(), bytes, written, copies);
+      return copyFiles(source, target, first.getAsInt(), metadata, move, manifests, dataFiles, deleteFiles,
+          rewritten, bytes, written, copies);
     } catch (RuntimeException e) {
       // Nothing at the destination is visible yet; remove what was copied so far.
       copies.forEach(c -> c.handle((ok, failure) -> null).join());
@@ -105,9 +113,34 @@ public final class TableCopy {
     }
   }
 
+  /**
+   * Writes each position delete file again at its place in the copy, naming the copied data
+   * files; returns the new files by their old locations.
+   */
+  private static Map<String, DeleteFile> rewritePositionDeletes(TableOperations source, TableOperations target,
+      BufferAllocator allocator, TableMetadata metadata, UnaryOperator<String> move, Collection<DeleteFile> deletes,
+      long[] bytes, List<String> written, List<CompletableFuture<Void>> copies) {
+    Map<String, DeleteFile> rewritten = new HashMap<>();
+    for (DeleteFile delete : deletes) {
+      SortedMap<String, long[]> positions = new TreeMap<>();
+      FileDeletes.positionsIn(delete, allocator, source.storage(), source.location())
+          .forEach((file, deleted) -> positions.put(move.apply(file.toString()), deleted));
+      String location = move.apply(delete.location());
+      written.add(location);
+      PositionDeleteWriter.Written copy = PositionDeleteWriter.writeAt(allocator, target.storage(), location,
+          positions, delete.partition(), metadata.properties());
+      copies.add(copy.upload());
+      synchronized (bytes) {
+        bytes[0] += copy.deleteFile().fileSizeBytes();
+      }
+      rewritten.put(delete.location(), copy.deleteFile());
+    }
+    return rewritten;
+  }
+
   private static Result copyFiles(TableOperations source, TableOperations target, int firstVersion, TableMetadata metadata,
-      UnaryOperator<String> move, Set<String> manifests, Set<String> dataFiles, Set<String> deleteFiles, long[] bytes,
-      List<String> written, List<CompletableFuture<Void>> copies) {
+      UnaryOperator<String> move, Set<String> manifests, Set<String> dataFiles, Set<String> deleteFiles,
+      Map<String, DeleteFile> rewrittenDeletes, long[] bytes, List<String> written, List<CompletableFuture<Void>> copies) {
     Storage in = source.storage();
     Storage out = target.storage();
     String to = target.location();
@@ -119,7 +152,8 @@ public final class TableCopy {
     }
     Map<String, Long> manifestLengths = new HashMap<>();
     for (String manifest : manifests) {
-      byte[] rewritten = Manifests.relocate(source.readMetadataFile(manifest), manifest, move, Map.of());
+      byte[] rewritten = Manifests.relocate(source.readMetadataFile(manifest), manifest, move, Map.of(),
+          rewrittenDeletes);
       manifestLengths.put(manifest, (long) rewritten.length);
       written.add(move.apply(manifest));
       copies.add(out.writeAsync(move.apply(manifest), rewritten));
@@ -127,7 +161,7 @@ public final class TableCopy {
     List<Snapshot> snapshots = new ArrayList<>();
     for (Snapshot snapshot : metadata.snapshots()) {
       byte[] list = Manifests.relocate(source.readMetadataFile(snapshot.manifestList()),
-          snapshot.manifestList(), move, manifestLengths);
+          snapshot.manifestList(), move, manifestLengths, Map.of());
       written.add(move.apply(snapshot.manifestList()));
       copies.add(out.writeAsync(move.apply(snapshot.manifestList()), list));
       snapshots.add(new Snapshot(snapshot.snapshotId(), snapshot.parentId(), snapshot.sequenceNumber(),
@@ -150,7 +184,8 @@ public final class TableCopy {
     if (!target.publishFirst(firstVersion, copied)) {
       throw new TableExistsException(target.location());
     }
-    return new Result(snapshots.size(), dataFiles.size(), deleteFiles.size(), manifests.size(), bytes[0]);
+    return new Result(snapshots.size(), dataFiles.size(), deleteFiles.size() + rewrittenDeletes.size(),
+        manifests.size(), bytes[0]);
   }
 
   private static CompletableFuture<Void> copyFile(LocalFile local, Storage out, String location, long[] bytes) {

@@ -31,6 +31,10 @@ public record DeleteFile(
     PartitionKey partition,
     String referencedDataFile) {
 
+  /** The spec's reserved field ids of a position delete file's columns. */
+  public static final int FILE_PATH_FIELD_ID = 2147483546;
+  public static final int POS_FIELD_ID = 2147483545;
+
   /** The spec's content codes: 1 and 2 (0 is a data file). */
   public enum Content {
     POSITION_DELETES(1), EQUALITY_DELETES(2);

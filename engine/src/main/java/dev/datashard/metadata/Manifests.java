@@ -399,6 +399,22 @@ public final class Manifests {
     return result;
   }
 
+  /** Sets the bound of field {@code id} where the file has one (never adds one: none is the safe side). */
+  private static void replaceBound(GenericRecord file, String field, int id, Map<Integer, byte[]> bounds) {
+    if (optional(file, field) instanceof List<?> list) {
+      for (Object o : list) {
+        GenericRecord kv = (GenericRecord) o;
+        if ((Integer) kv.get("key") == id) {
+          byte[] bound = bounds.get(id);
+          if (bound == null) {
+            throw new IllegalStateException("a rewritten delete file has no " + field + " for field " + id);
+          }
+          kv.put("value", ByteBuffer.wrap(bound));
+        }
+      }
+    }
+  }
+
   private static Map<Integer, byte[]> readBytesMap(GenericRecord record, String field) {
     Map<Integer, byte[]> result = new HashMap<>();
     if (optional(record, field) instanceof List<?> list) {
@@ -441,12 +457,15 @@ public final class Manifests {
   }
 
   /**
-   * A copy of a manifest or manifest list with its file locations moved: {@code file_path} of
-   * every data file, or {@code manifest_path} (and {@code manifest_length}, from
-   * {@code newLengths}) of every manifest. Everything else, file metadata included, is kept.
+   * A copy of a manifest or manifest list with its file locations moved: {@code file_path} (and
+   * {@code referenced_data_file}) of every data or delete file, or {@code manifest_path} (and
+   * {@code manifest_length}, from {@code newLengths}) of every manifest. A delete file rewritten
+   * for its new place (a position delete file names data files inside it), keyed in
+   * {@code rewrittenDeletes} by its old location, also takes the new file's size and bounds on
+   * {@code file_path}. Everything else, file metadata included, is kept.
    */
   public static byte[] relocate(byte[] avro, String location, java.util.function.UnaryOperator<String> move,
-      Map<String, Long> newLengths) {
+      Map<String, Long> newLengths, Map<String, DeleteFile> rewrittenDeletes) {
     List<GenericRecord> records = readAvro(avro, location);
     Map<String, String> meta = new HashMap<>();
     org.apache.avro.Schema schema;
@@ -462,7 +481,18 @@ public final class Manifests {
     for (GenericRecord record : records) {
       if (record.getSchema().getField("data_file") != null) {
         GenericRecord file = (GenericRecord) record.get("data_file");
-        file.put("file_path", move.apply(file.get("file_path").toString()));
+        String path = file.get("file_path").toString();
+        file.put("file_path", move.apply(path));
+        Object referenced = optional(file, "referenced_data_file");
+        if (referenced != null) {
+          file.put("referenced_data_file", move.apply(referenced.toString()));
+        }
+        DeleteFile rewritten = rewrittenDeletes.get(path);
+        if (rewritten != null) {
+          file.put("file_size_in_bytes", rewritten.fileSizeBytes());
+          replaceBound(file, "lower_bounds", DeleteFile.FILE_PATH_FIELD_ID, rewritten.lowerBounds());
+          replaceBound(file, "upper_bounds", DeleteFile.FILE_PATH_FIELD_ID, rewritten.upperBounds());
+        }
       } else {
         String path = record.get("manifest_path").toString();
         record.put("manifest_path", move.apply(path));

@@ -40,8 +40,8 @@ import org.apache.arrow.vector.ipc.ArrowReader;
  */
 final class DeleteLoader {
   /** The spec's reserved columns of position delete files. */
-  static final Field FILE_PATH = Field.required(2147483546, "file_path", Type.Primitive.STRING);
-  static final Field POS = Field.required(2147483545, "pos", Type.Primitive.LONG);
+  static final Field FILE_PATH = Field.required(DeleteFile.FILE_PATH_FIELD_ID, "file_path", Type.Primitive.STRING);
+  static final Field POS = Field.required(DeleteFile.POS_FIELD_ID, "pos", Type.Primitive.LONG);
   private static final long BATCH_ROWS = 64 * 1024;
 
   private final BufferAllocator allocator;
@@ -104,7 +104,8 @@ final class DeleteLoader {
         + delete.location() + " compares"); // the planner adds every equality column
   }
 
-  private Map<Location, long[]> readPositions(DeleteFile delete) {
+  /** The sorted positions a position delete file deletes, per data file. */
+  Map<Location, long[]> readPositions(DeleteFile delete) {
     Map<String, Location> parsed = new HashMap<>(); // a file's rows name few data files, many times
     Map<Location, LongList> byFile = new HashMap<>();
     read(delete, List.of(FILE_PATH, POS), batch -> {

@@ -1,9 +1,13 @@
 package dev.datashard.read;
 
 import dev.datashard.Schema;
+import dev.datashard.io.Location;
 import dev.datashard.io.Storage;
+import dev.datashard.metadata.DeleteFile;
 import dev.datashard.plan.FileScanTask;
 import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
@@ -27,6 +31,13 @@ public final class FileDeletes {
   public static FileDeletes load(FileScanTask task, Schema columns, BufferAllocator allocator, Storage storage,
       String tableLocation) {
     return new FileDeletes(new DeleteLoader(allocator, storage, tableLocation, columns).forTask(task));
+  }
+
+  /** What a position delete file deletes: the sorted positions, per data file (a table copy rewrites them). */
+  public static Map<Location, long[]> positionsIn(DeleteFile positionDeletes, BufferAllocator allocator,
+      Storage storage, String tableLocation) {
+    Schema columns = new Schema(List.of(DeleteLoader.FILE_PATH, DeleteLoader.POS));
+    return new DeleteLoader(allocator, storage, tableLocation, columns).readPositions(positionDeletes);
   }
 
   /** The rows of {@code batch} that are deleted; its first row is at {@code firstRow} of the file. */
